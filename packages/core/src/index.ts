@@ -1,1 +1,67 @@
-export {};
+import 'reflect-metadata';
+
+export { App, type ErrorHandler } from './app/app';
+export type { AppOptions, ListenAddress } from './app/app-options';
+export { createApp } from './app/create-app';
+export { APP_EVENTS, EventBus, type EventListener } from './app/events';
+export { compose, type HttpMiddleware } from './app/middleware';
+export { registerProtocol, getProtocol, type Protocol, type ProtocolRuntime } from './app/protocols';
+export { rejectUpgrade } from './app/reject-upgrade';
+export type { RouteDeclaration } from './app/route-declaration';
+
+export { Route } from './decorators/route';
+export { Get, Post, Put, Patch, Delete, Head, Options } from './decorators/http-methods';
+export { Inject, Param, Query, Header, Cookie, Body, Settings } from './decorators/params';
+export { On } from './decorators/on';
+export { injectable as Injectable, type DependencyContainer, type InjectionToken } from 'tsyringe';
+
+export type { Provider, ProviderScope } from './di/providers';
+export type { Invoker } from './di/handler-compiler';
+
+export { ServError, InjectionError, RouteDefinitionError, type ServErrorCode } from './errors/serv-error';
+export {
+  HttpError,
+  BadRequestError,
+  UnauthorizedError,
+  ForbiddenError,
+  NotFoundError,
+  MethodNotAllowedError,
+  PayloadTooLargeError,
+  InternalServerError,
+  type HttpErrorOptions,
+} from './errors/http-errors';
+
+export { BaseContext } from './http/base-context';
+export { RequestContext } from './http/request-context';
+export {
+  Response,
+  HtmlResponse,
+  JsonResponse,
+  TextResponse,
+  RedirectResponse,
+  FileResponse,
+  StreamingResponse,
+  toResponse,
+  type ResponseInit,
+  type ResponseBody,
+} from './http/responses';
+export type { CookieOptions } from './http/cookies';
+
+export { Logger, type LogLevel, type LogSink } from './logging/logger';
+
+export { meta as routeMetadata, HTTP_METHODS, type Constructor, type HttpMethod, type ProtocolRouteMeta } from './metadata/store';
+export { declaredAt } from './metadata/declared-at';
+export { compilePath, normalizePath, joinPaths, type PathPattern } from './routing/path-pattern';
+export type { RouteRecord, RouteInfo, HandlerTarget } from './routing/route-record';
+export { RouteTable } from './routing/route-table';
+
+export * from './config';
+export {
+  TestClient,
+  createTestClient,
+  type TestResponse,
+  type TestRequestOptions,
+  type TestWebSocketOptions,
+  type TestSocket,
+  type TestSocketConnector,
+} from './testing/test-client';

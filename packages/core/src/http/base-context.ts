@@ -1,0 +1,65 @@
+import type { IncomingMessage } from 'node:http';
+import type { DependencyContainer } from 'tsyringe';
+import type { App } from '../app/app';
+import { parseCookies } from './cookies';
+import { parseQuery, type QueryValues } from './query';
+
+const EMPTY: Record<string, never> = Object.freeze({}) as Record<string, never>;
+
+/**
+ * What every request and every WebSocket connection shares: the app, the raw request, path, query, headers,
+ * cookies, route params and settings, and a child container created on first use and disposed at the end.
+ */
+export abstract class BaseContext {
+  /** Path parameters of the matched route (`{id:int}` values are numbers). */
+  params: Record<string, string | number> = EMPTY;
+  /** Merged router and route settings (`@Settings()`). */
+  settings: Record<string, unknown> = EMPTY;
+  private queryCache: QueryValues | undefined;
+  private cookieCache: Record<string, string> | undefined;
+  private child: DependencyContainer | undefined;
+
+  constructor(
+    readonly app: App,
+    readonly req: IncomingMessage,
+    /** The request path without the query string. */
+    readonly path: string,
+    /** The raw query string without `?`. */
+    readonly queryString: string,
+  ) {}
+
+  /** Query values by name (the last one wins for repeated names). */
+  get query(): QueryValues {
+    return (this.queryCache ??= parseQuery(this.queryString));
+  }
+
+  /** Request cookies by name. */
+  get cookies(): Record<string, string> {
+    return (this.cookieCache ??= parseCookies(this.header('cookie')));
+  }
+
+  /** A request header by lower-case name; repeated headers are joined with `, `. */
+  header(name: string): string | undefined {
+    const value = this.req.headers[name];
+    return Array.isArray(value) ? value.join(', ') : value;
+  }
+
+  /** This request's child container (created on first use), holding the request-scoped values. */
+  get container(): DependencyContainer {
+    if (this.child === undefined) {
+      this.child = this.app.container.createChildContainer();
+      this.registerScoped(this.child);
+    }
+    return this.child;
+  }
+
+  /** Registers this context's own values (the request, the WebSocket) into its child container. */
+  protected abstract registerScoped(container: DependencyContainer): void;
+
+  /** Dispose the child container, if one was created. */
+  async dispose(): Promise<void> {
+    const child = this.child;
+    this.child = undefined;
+    if (child !== undefined) await child.dispose();
+  }
+}

@@ -1,0 +1,49 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { DependencyContainer } from 'tsyringe';
+import type { App } from '../app/app';
+import { BaseContext } from './base-context';
+import { parseBody, readRawBody, type ParsedBody } from './body';
+import type { Response } from './responses';
+
+/**
+ * One HTTP request: what middleware receives and what `@Inject() ctx: RequestContext` gives a handler.
+ * Middleware may read or replace `response` after `await next()`.
+ */
+export class RequestContext extends BaseContext {
+  /** The response the handler produced; set before outer middleware resume. */
+  response: Response | undefined;
+  /** Free-form per-request state for middleware and handlers. */
+  readonly state: Record<string, unknown> = {};
+  private bodyPromise: Promise<ParsedBody> | undefined;
+  private rawPromise: Promise<Buffer> | undefined;
+
+  constructor(
+    app: App,
+    req: IncomingMessage,
+    /** Node's response object, for the rare handler that writes itself. */
+    readonly res: ServerResponse,
+    path: string,
+    queryString: string,
+  ) {
+    super(app, req, path, queryString);
+  }
+
+  /** The upper-case HTTP method. */
+  get method(): string {
+    return this.req.method ?? 'GET';
+  }
+
+  /** The raw body bytes, read once, limited by `max_body_bytes` (413 beyond). */
+  rawBody(): Promise<Buffer> {
+    return (this.rawPromise ??= readRawBody(this.req, this.app.settings.maxBodyBytes));
+  }
+
+  /** The parsed body: JSON, urlencoded form object, text, or bytes, by `Content-Type`. */
+  body<T = ParsedBody>(): Promise<T> {
+    return (this.bodyPromise ??= this.rawBody().then((raw) => parseBody(raw, this.header('content-type')))) as Promise<T>;
+  }
+
+  protected registerScoped(container: DependencyContainer): void {
+    container.register(RequestContext, { useValue: this });
+  }
+}

@@ -1,0 +1,171 @@
+import { createReadStream, promises as fs } from 'node:fs';
+import type { ServerResponse } from 'node:http';
+import { basename, extname } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { serializeCookie, type CookieOptions } from './cookies';
+
+/** Status and headers a response starts with. */
+export interface ResponseInit {
+  status?: number;
+  headers?: Record<string, string | string[]>;
+}
+
+/** A body a {@link Response} can carry. */
+export type ResponseBody = string | Uint8Array | null | Readable | AsyncIterable<string | Uint8Array>;
+
+/** An HTTP response: status, headers, cookies and a body; the base of every response class. */
+export class Response {
+  status: number;
+  readonly headers: Record<string, string | string[]>;
+  body: ResponseBody;
+
+  constructor(body: ResponseBody = null, init: ResponseInit = {}) {
+    this.body = body;
+    this.status = init.status ?? 200;
+    this.headers = {};
+    if (init.headers !== undefined) {
+      for (const [k, v] of Object.entries(init.headers)) this.headers[k.toLowerCase()] = v;
+    }
+  }
+
+  /** Set (or replace) a header. */
+  setHeader(name: string, value: string | string[]): this {
+    this.headers[name.toLowerCase()] = value;
+    return this;
+  }
+
+  /** Add a `Set-Cookie` header. */
+  setCookie(name: string, value: string, options?: CookieOptions): this {
+    const existing = this.headers['set-cookie'];
+    const list = existing === undefined ? [] : Array.isArray(existing) ? existing : [existing];
+    this.headers['set-cookie'] = [...list, serializeCookie(name, value, options)];
+    return this;
+  }
+
+  /** Ask the client to delete a cookie (an expired, empty one with the same path and domain). */
+  deleteCookie(name: string, options: Pick<CookieOptions, 'path' | 'domain'> = {}): this {
+    return this.setCookie(name, '', { ...options, maxAgeSeconds: 0, expires: new Date(0) });
+  }
+
+  /** Write this response to Node's `ServerResponse`; `head` omits the body. */
+  async write(res: ServerResponse, head: boolean): Promise<void> {
+    const body = this.body;
+    if (body === null || typeof body === 'string' || body instanceof Uint8Array) {
+      const length = body === null ? 0 : typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength;
+      if (this.status !== 204 && this.status !== 304) this.headers['content-length'] = String(length);
+      res.writeHead(this.status, this.headers);
+      res.end(head || body === null ? undefined : body);
+      return;
+    }
+    res.writeHead(this.status, this.headers);
+    if (head) {
+      res.end();
+      return;
+    }
+    const stream = body instanceof Readable ? body : Readable.from(body);
+    await pipeline(stream, res);
+  }
+}
+
+/** `text/html; charset=utf-8`. @example `return new HtmlResponse('<h1>Hi</h1>');` */
+export class HtmlResponse extends Response {
+  constructor(html: string, init: ResponseInit = {}) {
+    super(html, init);
+    this.headers['content-type'] ??= 'text/html; charset=utf-8';
+  }
+}
+
+/** `text/plain; charset=utf-8`. @example `return new TextResponse('pong');` */
+export class TextResponse extends Response {
+  constructor(text: string, init: ResponseInit = {}) {
+    super(text, init);
+    this.headers['content-type'] ??= 'text/plain; charset=utf-8';
+  }
+}
+
+/** A JSON-encoded value, `application/json`. @example `return new JsonResponse({ ok: true }, { status: 201 });` */
+export class JsonResponse extends Response {
+  constructor(value: unknown, init: ResponseInit = {}) {
+    super(JSON.stringify(value) ?? 'null', init);
+    this.headers['content-type'] ??= 'application/json; charset=utf-8';
+  }
+}
+
+/** A redirect (302 by default) to `location`. @example `return new RedirectResponse('/login');` */
+export class RedirectResponse extends Response {
+  constructor(location: string, status = 302, init: ResponseInit = {}) {
+    super(null, { ...init, status });
+    this.headers.location = location;
+  }
+}
+
+const MIME: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.txt': 'text/plain; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.gif': 'image/gif',
+  '.ico': 'image/x-icon',
+  '.pdf': 'application/pdf',
+  '.wasm': 'application/wasm',
+};
+
+/** A file streamed from disk; a missing file answers 404. @example `return new FileResponse('./static/logo.png');` */
+export class FileResponse extends Response {
+  constructor(
+    readonly filePath: string,
+    options: ResponseInit & { filename?: string; contentType?: string } = {},
+  ) {
+    super(null, options);
+    this.headers['content-type'] ??= options.contentType ?? MIME[extname(filePath).toLowerCase()] ?? 'application/octet-stream';
+    if (options.filename !== undefined) {
+      this.headers['content-disposition'] = `attachment; filename="${basename(options.filename).replace(/"/g, '')}"`;
+    }
+  }
+
+  override async write(res: ServerResponse, head: boolean): Promise<void> {
+    let size: number;
+    try {
+      const stat = await fs.stat(this.filePath);
+      if (!stat.isFile()) throw new Error('not a file');
+      size = stat.size;
+    } catch {
+      const body = 'Not Found';
+      res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8', 'content-length': String(body.length) });
+      res.end(head ? undefined : body);
+      return;
+    }
+    this.headers['content-length'] = String(size);
+    res.writeHead(this.status, this.headers);
+    if (head) {
+      res.end();
+      return;
+    }
+    await pipeline(createReadStream(this.filePath), res);
+  }
+}
+
+/** A body streamed from an async iterable or a Readable. @example `return new StreamingResponse(generate(), { contentType: 'text/event-stream' });` */
+export class StreamingResponse extends Response {
+  constructor(source: Readable | AsyncIterable<string | Uint8Array>, options: ResponseInit & { contentType?: string } = {}) {
+    super(source, options);
+    this.headers['content-type'] ??= options.contentType ?? 'application/octet-stream';
+  }
+}
+
+/** Turn a handler's return value into a Response: strings → text, Buffers → bytes, objects → JSON, nothing → 204. */
+export function toResponse(value: unknown): Response {
+  if (value instanceof Response) return value;
+  if (typeof value === 'string') return new TextResponse(value);
+  if (value === undefined || value === null) return new Response(null, { status: 204 });
+  if (value instanceof Uint8Array) {
+    return new Response(value, { headers: { 'content-type': 'application/octet-stream' } });
+  }
+  return new JsonResponse(value);
+}

@@ -1,0 +1,109 @@
+import { RouteDefinitionError } from '../errors/serv-error';
+
+/** A compiled Serv path: `{name}` one segment, `{name:int}` digits → number, `{name:path}` the rest. */
+export interface PathPattern {
+  /** The path as written, normalised to a leading `/` and no trailing `/`. */
+  readonly path: string;
+  /** Parameter names in order. */
+  readonly names: readonly string[];
+  /** True when the path has no parameters (matched by a map lookup). */
+  readonly isStatic: boolean;
+  /** Match a normalised request path; the params or null. */
+  match(path: string): Record<string, string | number> | null;
+}
+
+const PARAM = /\{([^{}]*)\}/g;
+const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const TYPES = new Map<string, string>([
+  ['', '([^/]+)'],
+  ['str', '([^/]+)'],
+  ['int', '(\\d+)'],
+  ['path', '(.+)'],
+]);
+
+/** Normalise a path: one leading slash, no trailing slash, `''` → `/`. */
+export function normalizePath(path: string): string {
+  let start = 0;
+  let end = path.length;
+  while (start < end && path.charCodeAt(start) === 47) start++;
+  while (end > start && path.charCodeAt(end - 1) === 47) end--;
+  return start === 0 && end === path.length && path.length > 0 ? `/${path}` : `/${path.slice(start, end)}`;
+}
+
+/** Join a mount prefix and a route path. */
+export function joinPaths(prefix: string, path: string): string {
+  const a = normalizePath(prefix);
+  const b = normalizePath(path);
+  if (a === '/') return b;
+  return b === '/' ? a : a + b;
+}
+
+const escapeRegExp = (text: string): string => text.replace(/[.*+?^$()|[\]\\]/g, '\\$&');
+
+/** Compile a Serv path pattern; `where` names the declaration in errors. */
+export function compilePath(raw: string, where: string): PathPattern {
+  if (typeof raw !== 'string') {
+    throw new RouteDefinitionError(`${where}: path must be a string, got ${typeof raw}`);
+  }
+  const path = normalizePath(raw);
+  const names: string[] = [];
+  const ints: boolean[] = [];
+  let source = '';
+  let literals = '';
+  let last = 0;
+  for (const m of path.matchAll(PARAM)) {
+    const [name, type = ''] = m[1].split(':', 2);
+    if (!NAME.test(name)) {
+      throw new RouteDefinitionError(`${where}: path "${raw}" has a bad parameter "{${m[1]}}" (names look like {room_id})`);
+    }
+    const group = TYPES.get(type);
+    if (group === undefined) {
+      throw new RouteDefinitionError(
+        `${where}: path "${raw}" has an unknown parameter type "${type}" in "{${m[1]}}" (use {name}, {name:int} or {name:path})`,
+      );
+    }
+    if (names.includes(name)) {
+      throw new RouteDefinitionError(`${where}: path "${raw}" names the parameter "${name}" twice`);
+    }
+    literals += path.slice(last, m.index);
+    source += escapeRegExp(path.slice(last, m.index));
+    source += group;
+    names.push(name);
+    ints.push(type === 'int');
+    last = m.index + m[0].length;
+  }
+  const rest = path.slice(last);
+  literals += rest;
+  if (literals.includes('{') || literals.includes('}')) {
+    throw new RouteDefinitionError(`${where}: path "${raw}" has an unbalanced "{" or "}"`);
+  }
+  if (names.length === 0) {
+    return { path, names, isStatic: true, match: (p) => (p === path ? {} : null) };
+  }
+  const regex = new RegExp(`^${source}${escapeRegExp(rest)}$`);
+  return {
+    path,
+    names,
+    isStatic: false,
+    match(p) {
+      const m = regex.exec(p);
+      if (m === null) return null;
+      const params: Record<string, string | number> = {};
+      for (let i = 0; i < names.length; i++) {
+        const value = safeDecode(m[i + 1]);
+        if (value === null) return null;
+        params[names[i]] = ints[i] ? Number(value) : value;
+      }
+      return params;
+    },
+  };
+}
+
+function safeDecode(value: string): string | null {
+  if (!value.includes('%')) return value;
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return null;
+  }
+}
