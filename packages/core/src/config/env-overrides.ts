@@ -1,0 +1,44 @@
+import type { ServSettings } from './serv-settings';
+import { choicesText, fail, intRangeText, rootAt } from './validate';
+
+/** The environment variables that override `settings` from the file (and are overridden by CLI flags). */
+export const ENV_OVERRIDES = ['SERV_HOST', 'SERV_PORT', 'SERV_DEBUG'] as const;
+
+const TRUE_WORDS = ['true', '1', 'yes', 'on'];
+const FALSE_WORDS = ['false', '0', 'no', 'off'];
+
+/**
+ * Returns `settings` with SERV_HOST, SERV_PORT and SERV_DEBUG applied; unset or blank variables are skipped, and a
+ * bad value throws a ConfigError naming the variable (it has no file, so the message starts with the name).
+ */
+export function applyEnvOverrides(settings: ServSettings, env: NodeJS.ProcessEnv): ServSettings {
+  const result = { ...settings };
+  const host = present(env.SERV_HOST);
+  if (host !== undefined) result.host = host;
+  const port = present(env.SERV_PORT);
+  if (port !== undefined) result.port = parsePortText(port, 'SERV_PORT');
+  const debug = present(env.SERV_DEBUG);
+  if (debug !== undefined) result.debug = parseBoolText(debug, 'SERV_DEBUG');
+  return result;
+}
+
+/** Parses a port given as text (env var or CLI flag named `name`): digits only, 0 to 65535. */
+export function parsePortText(text: string, name: string): number {
+  const value = Number(text);
+  if (!/^\d+$/.test(text) || value > 65535) fail(rootAt(undefined, name), `be ${intRangeText(0, 65535)}`, text);
+  return value;
+}
+
+/** Parses a boolean given as text (env var or CLI flag named `name`): true/false/1/0/yes/no/on/off, any case. */
+export function parseBoolText(text: string, name: string): boolean {
+  const word = text.toLowerCase();
+  if (TRUE_WORDS.includes(word)) return true;
+  if (FALSE_WORDS.includes(word)) return false;
+  return fail(rootAt(undefined, name), `be ${choicesText([...TRUE_WORDS, ...FALSE_WORDS])}`, text);
+}
+
+// An exported-but-empty variable (`SERV_PORT= serv launch`) is how shells unset things; treat it as absent.
+function present(value: string | undefined): string | undefined {
+  const trimmed = value?.trim();
+  return trimmed === undefined || trimmed === '' ? undefined : trimmed;
+}

@@ -1,0 +1,21 @@
+// Public surface of the config readers; packages/core/src/index.ts re-exports from here.
+export { ConfigError, describeValue, displayPath } from './config-error';
+export type { ConfigErrorCode, ConfigErrorDetails } from './config-error';
+export { getConfigValue, parseConfigKey, setConfigValue } from './config-file';
+export type { ConfigKeySegment } from './config-file';
+export { applyEnvOverrides, ENV_OVERRIDES, parseBoolText, parsePortText } from './env-overrides';
+export { EXTENSION_SPEC_FILE, EXTENSION_SPEC_KEYS, parseExtensionSpec, readExtensionSpec } from './extension-spec';
+export type { ExtensionSpec } from './extension-spec';
+export type { ImportRef } from './import-ref';
+export { HTTP_METHODS } from './router-spec';
+export type { RouteLimits, RouterSpec, RouteSpec } from './router-spec';
+export { parseServConfig, readServConfig, SERV_CONFIG_KEYS } from './serv-config';
+export type { ExtensionEntry, ServConfig } from './serv-config';
+export { checkServPath, normaliseMount, PATH_PARAM_TYPES } from './serv-path';
+export { defaultSettings, SETTINGS_KEYS } from './serv-settings';
+export type { ServSettings, TlsSettings } from './serv-settings';
+export {
+  choicesText, expectBool, expectInt, expectKnownKeys, expectList, expectMapping, expectOneOf, expectString,
+  expectStringList, fail, intRangeText, isUnset, itemAt, keyAt, optional, rootAt,
+} from './validate';
+export type { At } from './validate';
