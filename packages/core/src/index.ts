@@ -65,3 +65,6 @@ export {
   type TestSocket,
   type TestSocketConnector,
 } from './testing/test-client';
+export { loadProject, type LoadProjectOptions } from './loading/load-project';
+export { loadExtensions } from './loading/load-extensions';
+export { importRef } from './loading/import-ref';

@@ -53,6 +53,7 @@ export class App {
   private readonly runtimes = new Map<string, ProtocolRuntime>();
   private readonly httpScoped = new Map<unknown, (ctx: BaseContext) => unknown>([[RequestContext, (ctx) => ctx]]);
   private fallback: Pipeline | undefined;
+  private prepared: Map<string, Protocol> | undefined;
   private state: AppState = 'building';
   private starting: Promise<void> | undefined;
   private closing: Promise<void> | undefined;
@@ -173,8 +174,29 @@ export class App {
     return this.starting;
   }
 
+  /**
+   * Validate and compile every route now (constructing route classes and their services) without starting
+   * anything; `serv launch --dry-run` uses it. Errors name the class, the method and the parameter.
+   */
+  prepare(): void {
+    if (this.prepared !== undefined) return;
+    this.prepared = this.compileAll();
+  }
+
   private async doStart(): Promise<void> {
     this.state = 'starting';
+    this.prepare();
+    const protocols = this.prepared as Map<string, Protocol>;
+    for (const cls of this.listenerClasses) {
+      const instance = instanceOf({ container: this.container, scopes: this.scopes }, cls, `listener ${cls.name}`) as Record<string, (payload: unknown) => unknown>;
+      for (const l of meta.getListeners(cls)) this.events.on(l.event, (payload) => instance[l.propertyKey](payload));
+    }
+    for (const protocol of protocols.values()) this.runtimes.set(protocol.upgrade, protocol.attach(this));
+    await this.events.emit('app.startup', { app: this });
+    this.state = 'started';
+  }
+
+  private compileAll(): Map<string, Protocol> {
     const kinds = new Set(this.routes.all().map((r) => r.kind));
     const protocols = new Map<string, Protocol>();
     for (const kind of kinds) {
@@ -216,13 +238,7 @@ export class App {
     this.fallback = compose(this.middleware, async (ctx: RoutedContext) => {
       throw ctx[ROUTING_ERROR] as Error;
     });
-    for (const cls of this.listenerClasses) {
-      const instance = instanceOf({ container: this.container, scopes: this.scopes }, cls, `listener ${cls.name}`) as Record<string, (payload: unknown) => unknown>;
-      for (const l of meta.getListeners(cls)) this.events.on(l.event, (payload) => instance[l.propertyKey](payload));
-    }
-    for (const protocol of protocols.values()) this.runtimes.set(protocol.upgrade, protocol.attach(this));
-    await this.events.emit('app.startup', { app: this });
-    this.state = 'started';
+    return protocols;
   }
 
   /** Start and listen; resolves with the bound address (`port: 0` picks a free port). */
@@ -395,7 +411,7 @@ export class App {
   }
 
   private assertBuilding(what: string): void {
-    if (this.state !== 'building') {
+    if (this.state !== 'building' || this.prepared !== undefined) {
       throw new ServError('SERV_APP_STATE', `Cannot ${what} after the app has started; do it before app.listen() or app.start()`);
     }
   }

@@ -1,0 +1,93 @@
+import { existsSync } from 'node:fs';
+import { displayPath, readExtensionSpec, type ExtensionEntry, type ExtensionSpec, type ImportRef, type RouteSpec } from '../config';
+import type { App } from '../app/app';
+import type { HttpMiddleware } from '../app/middleware';
+import { isClass } from '../app/route-declaration';
+import { ServError } from '../errors/serv-error';
+import type { Constructor, HttpMethod } from '../metadata/store';
+import { extensionFolder, importRef } from './import-ref';
+
+/** Load the listed extensions into `app`: routers (HTTP and WebSocket), listeners and middleware; every error is reported. */
+export function loadExtensions(app: App, entries: readonly ExtensionEntry[], extensionDir: string): ExtensionSpec[] {
+  const errors: Error[] = [];
+  const specs: ExtensionSpec[] = [];
+  for (const entry of entries) {
+    const dir = extensionFolder(extensionDir, entry.name);
+    if (!existsSync(dir)) {
+      errors.push(
+        new ServError('SERV_EXTENSION_LOAD', `extension "${entry.name}" not found: ${displayPath(dir)} does not exist (settings.extension_dir is ${displayPath(extensionDir)}); create it with "serv create extension --name ${entry.name}" or remove it from extensions`),
+      );
+      continue;
+    }
+    try {
+      const spec = readExtensionSpec(dir);
+      specs.push(spec);
+      const settings = { ...spec.settings, ...entry.settings };
+      collect(errors, () => loadRouters(app, spec, settings));
+      for (const ref of spec.middleware) collect(errors, () => app.use(expectFunction(spec, ref, 'middleware') as HttpMiddleware));
+      for (const ref of spec.listeners) collect(errors, () => app.addListener(expectClass(spec, ref, 'listener')));
+    } catch (err) {
+      errors.push(err as Error);
+    }
+  }
+  if (errors.length === 1) throw errors[0];
+  if (errors.length > 1) {
+    throw new ServError('SERV_EXTENSION_LOAD', `${errors.length} problems loading extensions:\n${errors.map((e) => `  - ${e.message}`).join('\n')}`, {
+      cause: new AggregateError(errors),
+    });
+  }
+  return specs;
+}
+
+function collect(errors: Error[], fn: () => unknown): void {
+  try {
+    fn();
+  } catch (err) {
+    errors.push(err as Error);
+  }
+}
+
+function loadRouters(app: App, spec: ExtensionSpec, extensionSettings: Record<string, unknown>): void {
+  for (const router of spec.routers) {
+    for (const route of router.routes) {
+      const handler = importRef(spec.dir, route.handler);
+      const source = `${displayPath(spec.file)} ${route.keyPath}`;
+      if (typeof handler !== 'function') {
+        throw new ServError('SERV_EXTENSION_LOAD', `${source}.handler: "${route.handler.module}:${route.handler.exportName}" is a ${typeof handler}, expected a class or a function`);
+      }
+      app.addRoute({
+        kind: route.websocket ? 'websocket' : 'http',
+        path: route.path,
+        mount: router.mount === '' ? undefined : router.mount,
+        methods: route.methods as HttpMethod[] | undefined,
+        settings: { ...extensionSettings, ...router.config, ...route.config },
+        options: route.websocket ? websocketOptions(route) : undefined,
+        source,
+        handler: handler as Constructor,
+      });
+    }
+  }
+}
+
+function websocketOptions(route: RouteSpec): Record<string, unknown> {
+  const options: Record<string, unknown> = {};
+  if (route.frameType !== undefined) options.frameType = route.frameType;
+  for (const [k, v] of Object.entries(route.limits)) if (v !== undefined) options[k] = v;
+  return options;
+}
+
+function expectFunction(spec: ExtensionSpec, ref: ImportRef, what: string): unknown {
+  const value = importRef(spec.dir, ref);
+  if (typeof value !== 'function' || isClass(value)) {
+    throw new ServError('SERV_EXTENSION_LOAD', `${displayPath(spec.file)}: ${ref.keyPath}: ${what} "${ref.module}:${ref.exportName}" must be a function (ctx, next) => …`);
+  }
+  return value;
+}
+
+function expectClass(spec: ExtensionSpec, ref: ImportRef, what: string): Constructor {
+  const value = importRef(spec.dir, ref);
+  if (!isClass(value)) {
+    throw new ServError('SERV_EXTENSION_LOAD', `${displayPath(spec.file)}: ${ref.keyPath}: ${what} "${ref.module}:${ref.exportName}" must be a class with @On(event) methods`);
+  }
+  return value as Constructor;
+}
