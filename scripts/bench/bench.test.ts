@@ -1,0 +1,86 @@
+/**
+ * Smoke test of the benchmark harness: `node scripts/bench/run.js --quick --no-write` must finish, print every
+ * section with a numeric figure for every server, and leave no Serv row unavailable — so the bench cannot rot and a
+ * missing framework part cannot hide behind an "unavailable" row. Speed itself is not asserted here.
+ */
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+
+const REPO_ROOT = join(__dirname, '..', '..');
+
+interface RunResult {
+  exitCode: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function runQuickBench(): Promise<RunResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(__dirname, 'run.js'), '--quick', '--no-write'], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.once('error', reject);
+    child.once('close', (exitCode) => resolve({ exitCode, stdout, stderr }));
+  });
+}
+
+/** Splits the printed report into its `### N. Title` sections and returns each one's table as header → cell maps. */
+function sectionTables(stdout: string): Map<string, Array<Record<string, string>>> {
+  const tables = new Map<string, Array<Record<string, string>>>();
+  const parts = stdout.split(/^### \d+\. /m).slice(1);
+  for (const part of parts) {
+    const title = part.slice(0, part.indexOf('\n')).trim();
+    const rows = part.split('\n').filter((line) => line.startsWith('| ')).map((line) => line.slice(2, -2).split(' | ').map((cell) => cell.trim()));
+    const [headers, , ...body] = rows;
+    tables.set(title, (body ?? []).map((cells) => Object.fromEntries((headers ?? []).map((header, i) => [header, cells[i] ?? '']))));
+  }
+  return tables;
+}
+
+const NUMBER = /^-?[\d,]+(\.\d+)?( (B|KB|MB))?$/;
+
+/** Every section, the column holding its main figure, and the servers that must each have a numeric figure there. */
+const EXPECTED: Array<{ section: string; column: string; key: string; servers: string[] }> = [
+  { section: 'WebSocket echo', column: 'msg/s', key: 'server', servers: ['bare ws', 'Serv echo chat'] },
+  { section: 'Idle connections', column: 'RSS / conn', key: 'server', servers: ['bare ws', 'Serv echo chat'] },
+  { section: 'HTTP', column: 'req/s', key: 'server', servers: ['bare node:http', 'fastify', 'Serv route class'] },
+  { section: 'Startup', column: 'median to first connection ms', key: 'variant', servers: ['bare ws', 'serv launch, cold TS cache', 'serv launch, warm TS cache'] },
+];
+
+describe('npm run bench -- --quick', () => {
+  let result: RunResult;
+
+  beforeAll(async () => {
+    result = await runQuickBench();
+  }, 170_000);
+
+  it('exits 0', () => {
+    expect({ exitCode: result.exitCode, stderrTail: result.stderr.slice(-3000) }).toMatchObject({ exitCode: 0 });
+  });
+
+  it('prints every section with a numeric figure for every server, Serv included', () => {
+    const tables = sectionTables(result.stdout);
+    expect([...tables.keys()]).toEqual(EXPECTED.map((e) => e.section));
+    for (const { section, column, key, servers } of EXPECTED) {
+      const rows = tables.get(section) ?? [];
+      for (const server of servers) {
+        const figures = rows.filter((row) => row[key] === server).map((row) => row[column]);
+        expect({ section, server, figures: figures.length > 0 && figures.every((f) => NUMBER.test(f ?? '')) ? 'numeric' : figures }).toEqual({ section, server, figures: 'numeric' });
+      }
+    }
+  });
+
+  it('reports no unavailable or failed row', () => {
+    const problems = result.stdout.split('\n').filter((line) => /\b(unavailable|failed)\b/.test(line));
+    expect(problems).toEqual([]);
+  });
+
+  it('prints the targets table with a verdict per target', () => {
+    const targets = result.stdout.split('### Targets (issue 6)')[1]?.split('### ')[0] ?? '';
+    const verdicts = targets.split('\n').filter((line) => line.startsWith('| ') && !line.startsWith('| figure') && !line.startsWith('| ---')).map((line) => line.trim().slice(2, -2).split(' | ').pop());
+    expect(verdicts.length).toBeGreaterThanOrEqual(6);
+    for (const verdict of verdicts) expect(['PASS', 'FAIL']).toContain(verdict);
+  });
+});

@@ -1,0 +1,77 @@
+'use strict';
+/** Command-line options of `npm run bench`, with the defaults each mode implies. */
+
+const SECTIONS = ['ws', 'idle', 'http', 'startup'];
+
+const HELP = `Usage: npm run bench -- [options]
+
+  --quick            smoke mode: ~0.5 s cells, 10 echo connections, 500 idle connections, 1 startup run
+  --only LIST        run only these sections (comma-separated): ${SECTIONS.join(', ')}
+  --duration SEC     measured seconds per echo / HTTP cell (default 5; --quick 0.5)
+  --idle N           idle connections per server (default 10000; --quick 500)
+  --max              idle test up to the descriptor limit (ulimit -n), over 127.0.0.2-9 source addresses
+  --runs N           startup runs per variant (default 5; --quick 1)
+  --pipeline N       messages in flight per connection in pipelined mode (default 32)
+  --peers            also run the echo and idle tests against a NestJS gateway and socket.io (opt-in install)
+  --no-write         print only: do not append to docs/benchmarks.md nor write scripts/bench/results/
+  --help             this text
+`;
+
+/** Usage errors carry exit code 2, like the serv CLI's. */
+class UsageError extends Error {}
+
+function positive(name, value) {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`${name} must be a positive number, got "${value}"`);
+  return n;
+}
+
+/** Parses argv (without node and the script) into the bench options. */
+function parseArgs(argv) {
+  const raw = { quick: false, max: false, peers: false, write: true, help: false, only: null };
+  for (let i = 0; i < argv.length; i += 1) {
+    const arg = argv[i];
+    const value = () => {
+      if (i + 1 >= argv.length) throw new UsageError(`${arg} needs a value`);
+      i += 1;
+      return argv[i];
+    };
+    switch (arg) {
+      case '--quick': raw.quick = true; break;
+      case '--max': raw.max = true; break;
+      case '--peers': raw.peers = true; break;
+      case '--no-write': raw.write = false; break;
+      case '--help': case '-h': raw.help = true; break;
+      case '--only': raw.only = value(); break;
+      case '--duration': raw.duration = positive('--duration', value()); break;
+      case '--idle': raw.idle = Math.floor(positive('--idle', value())); break;
+      case '--runs': raw.runs = Math.floor(positive('--runs', value())); break;
+      case '--pipeline': raw.pipeline = Math.floor(positive('--pipeline', value())); break;
+      default: throw new UsageError(`unknown option "${arg}"; see --help`);
+    }
+  }
+  let sections = SECTIONS;
+  if (raw.only !== null) {
+    sections = raw.only.split(',').map((s) => s.trim()).filter(Boolean);
+    const unknown = sections.filter((s) => !SECTIONS.includes(s));
+    if (unknown.length > 0 || sections.length === 0) throw new UsageError(`--only takes ${SECTIONS.join('|')} (comma-separated), got "${raw.only}"`);
+  }
+  const durationMs = Math.round((raw.duration ?? (raw.quick ? 0.5 : 5)) * 1000);
+  return {
+    help: raw.help,
+    quick: raw.quick,
+    max: raw.max,
+    peers: raw.peers,
+    write: raw.write,
+    sections,
+    durationMs,
+    warmupMs: raw.quick ? 200 : Math.min(1000, Math.max(200, Math.round(durationMs / 5))),
+    wsConnections: raw.quick ? [10] : [50, 500],
+    pipeline: raw.pipeline ?? 32,
+    httpConnections: raw.quick ? 10 : 50,
+    idleConnections: raw.idle ?? (raw.quick ? 500 : 10000),
+    startupRuns: raw.runs ?? (raw.quick ? 1 : 5),
+  };
+}
+
+module.exports = { parseArgs, UsageError, HELP, SECTIONS };

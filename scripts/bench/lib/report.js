@@ -1,0 +1,47 @@
+'use strict';
+/** Turns a run into Markdown (stdout and docs/benchmarks.md) and JSON (scripts/bench/results/<date>.json). */
+
+const fs = require('node:fs');
+const path = require('node:path');
+const { machineLine } = require('./machine');
+const { markdownTable, verdict } = require('./table');
+const { DOCS_FILE, RESULTS_DIR } = require('./paths');
+
+const SECTION_NUMBERS = { ws: 1, idle: 2, http: 3, startup: 4 };
+
+function modeLabel(opts) {
+  const parts = [];
+  if (opts.quick) parts.push('quick');
+  if (opts.max) parts.push('max');
+  if (opts.peers) parts.push('peers');
+  if (opts.sections.length < 4) parts.push(`only ${opts.sections.join(',')}`);
+  return parts.length > 0 ? ` (${parts.join(', ')})` : '';
+}
+
+/** The Markdown of one run: machine line, targets summary, then one table per section. */
+function renderRun(run) {
+  const stamp = run.startedAt.replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
+  const lines = [`## Run ${stamp}${modeLabel(run.options)}`, '', `Machine: ${machineLine(run.machine)}.`, ''];
+  const targetRows = [];
+  for (const section of run.sections) {
+    for (const t of section.targets) targetRows.push([t.figure, t.target, t.measured, verdict(t.pass)]);
+  }
+  lines.push('### Targets (issue 6)', '', markdownTable(['figure', 'target', 'measured (this run)', 'verdict'], targetRows), '');
+  for (const section of run.sections) {
+    lines.push(`### ${SECTION_NUMBERS[section.id]}. ${section.title}`, '', section.markdown, '');
+  }
+  return lines.join('\n');
+}
+
+/** Appends the run to docs/benchmarks.md and writes the raw JSON; returns both paths. */
+function writeResults(run, markdown) {
+  fs.mkdirSync(RESULTS_DIR, { recursive: true });
+  const json = path.join(RESULTS_DIR, `${run.startedAt.replace(/[:.]/g, '-')}.json`);
+  fs.writeFileSync(json, `${JSON.stringify(run, null, 2)}\n`);
+  fs.mkdirSync(path.dirname(DOCS_FILE), { recursive: true });
+  const existing = fs.existsSync(DOCS_FILE) ? fs.readFileSync(DOCS_FILE, 'utf8') : '# Benchmarks\n';
+  fs.writeFileSync(DOCS_FILE, `${existing.replace(/\n*$/, '\n\n')}${markdown.trim()}\n`);
+  return { docs: DOCS_FILE, json };
+}
+
+module.exports = { renderRun, writeResults };

@@ -1,0 +1,118 @@
+'use strict';
+/**
+ * The catalogue of servers under test. Each entry says how to launch it in its own process (pinned to the server
+ * core, with the memory probe preloaded), which protocol its clients speak, and — when it cannot run — why.
+ */
+
+const fs = require('node:fs');
+const path = require('node:path');
+const { spawnProcess } = require('./processes');
+const { writeBenchConfig } = require('./serv-config');
+const P = require('./paths');
+
+const LISTENING = /listening on http:\/\/(\[[^\]]+\]|[^\s:/]+):(\d+)/;
+const START_TIMEOUT_MS = 20000;
+
+/** NODE_OPTIONS that give the memory probe a GC to call and load it before the server's own code. */
+function probeEnv(extra = {}) {
+  const inherited = process.env.NODE_OPTIONS ? `${process.env.NODE_OPTIONS} ` : '';
+  return { ...process.env, NODE_OPTIONS: `${inherited}--expose-gc --require=${P.MEM_PROBE}`, ...extra };
+}
+
+function missingFile(file, what) {
+  return fs.existsSync(file) ? null : `${path.relative(P.REPO_ROOT, file)} not found (${what})`;
+}
+
+function peerMissing(modules) {
+  const missing = modules.filter((name) => {
+    try {
+      require.resolve(name, { paths: [P.BENCH_DIR] });
+      return false;
+    } catch {
+      return true;
+    }
+  });
+  return missing.length === 0 ? null : `not installed: ${missing.join(', ')} (run \`npm install --prefix scripts/bench\`)`;
+}
+
+/** WebSocket echo servers: the bare `ws` baseline, Serv's echo chat, and the opt-in peers. */
+const WS_SERVERS = {
+  ws: {
+    id: 'ws', label: 'bare ws', kind: 'baseline', protocol: 'raw', wsPath: '/', echoPrefix: '',
+    unavailable: () => null,
+    command: ({ port }) => ({ argv: [process.execPath, path.join(P.SERVERS_DIR, 'ws-echo.js'), '--port', String(port || 0)], cwd: P.BENCH_DIR }),
+  },
+  serv: {
+    id: 'serv', label: 'Serv echo chat', kind: 'serv', protocol: 'raw', wsPath: '/ws', echoPrefix: 'Echo: ',
+    unavailable: () => missingFile(P.CLI_BIN, 'the CLI is not built: run `npm run build`')
+      || missingFile(path.join(P.ECHO_CHAT_DIR, 'serv.config.yaml'), 'the echo chat example is not written yet'),
+    command: ({ port, configOverrides }) => ({
+      argv: [process.execPath, P.CLI_BIN, 'launch', '--port', String(port || 0), '--config', writeBenchConfig(configOverrides)],
+      cwd: P.ECHO_CHAT_DIR,
+      env: { SERV_DEBUG: 'false' },
+    }),
+  },
+  nest: {
+    id: 'nest', label: 'NestJS gateway (platform-ws)', kind: 'peer', protocol: 'nest', wsPath: '/', echoPrefix: '',
+    unavailable: () => peerMissing(['@nestjs/core', '@nestjs/common', '@nestjs/websockets', '@nestjs/platform-ws', 'rxjs']),
+    command: ({ port }) => ({ argv: [process.execPath, path.join(P.SERVERS_DIR, 'peers', 'nest-ws-echo.js'), '--port', String(port || 0)], cwd: P.BENCH_DIR }),
+  },
+  socketio: {
+    id: 'socketio', label: 'socket.io', kind: 'peer', protocol: 'socketio', wsPath: '/socket.io/', echoPrefix: '',
+    unavailable: () => peerMissing(['socket.io', 'socket.io-client']),
+    command: ({ port }) => ({ argv: [process.execPath, path.join(P.SERVERS_DIR, 'peers', 'socketio-echo.js'), '--port', String(port || 0)], cwd: P.BENCH_DIR }),
+  },
+};
+
+/** HTTP servers: `GET /users/42` on bare node:http, fastify and a Serv route class. */
+const HTTP_SERVERS = {
+  'node-http': {
+    id: 'node-http', label: 'bare node:http', kind: 'baseline', unavailable: () => null,
+    command: () => ({ argv: [process.execPath, path.join(P.SERVERS_DIR, 'node-http.js')], cwd: P.BENCH_DIR }),
+  },
+  fastify: {
+    id: 'fastify', label: 'fastify', kind: 'baseline', unavailable: () => null,
+    command: () => ({ argv: [process.execPath, path.join(P.SERVERS_DIR, 'fastify-http.js')], cwd: P.BENCH_DIR }),
+  },
+  serv: {
+    id: 'serv', label: 'Serv route class', kind: 'serv',
+    unavailable: () => missingFile(P.CLI_REGISTER, 'the CLI TypeScript loader is not built: run `npm run build`')
+      || missingFile(path.join(P.REPO_ROOT, 'packages', 'core', 'dist', 'index.js'), '@serv/core is not built: run `npm run build`'),
+    command: () => ({
+      argv: [process.execPath, '-r', P.CLI_REGISTER, path.join(P.SERVERS_DIR, 'serv-http.ts')],
+      cwd: P.REPO_ROOT,
+    }),
+  },
+};
+
+/**
+ * Launches `spec` pinned to the server core and resolves once it printed its listening line, with the port.
+ * Throws (with the server's last output) when it exits or stays silent for START_TIMEOUT_MS.
+ */
+async function startServer(spec, options = {}) {
+  const reason = spec.unavailable();
+  if (reason) throw new Error(reason);
+  const { argv, cwd, env } = spec.command(options);
+  const child = spawnProcess(`${spec.label} server`, argv, {
+    role: 'server',
+    ipc: true,
+    cwd,
+    env: probeEnv({ ...(env || {}), ...(options.env || {}) }),
+    raiseFdLimit: Boolean(options.raiseFdLimit),
+  });
+  try {
+    const match = await child.waitForLine(LISTENING, options.startTimeoutMs || START_TIMEOUT_MS, 'its "listening on http://HOST:PORT" line');
+    return { spec, child, port: Number(match[2]) };
+  } catch (error) {
+    await child.stop(1000);
+    throw error;
+  }
+}
+
+/** Reads the server's memory through the preloaded probe (after a full GC when exposed). */
+async function readMemory(server) {
+  const reply = await server.child.request({ type: 'mem' }, 'mem', 10000);
+  return { ...reply.usage, gcExposed: reply.gcExposed };
+}
+
+module.exports = { WS_SERVERS, HTTP_SERVERS, startServer, readMemory, probeEnv, LISTENING };

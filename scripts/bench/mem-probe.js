@@ -1,0 +1,21 @@
+'use strict';
+/**
+ * Preloaded (`-r`) into every server the bench measures: answers `{ type: 'mem' }` on the IPC channel with
+ * `process.memoryUsage()` taken after a full GC (when `--expose-gc` is on), so memory can be read from outside
+ * without adding a route to the server under test. Does nothing in a process without an IPC channel.
+ */
+
+if (typeof process.send === 'function' && process.channel) {
+  process.on('message', (message) => {
+    if (!message || message.type !== 'mem') return;
+    const gcExposed = typeof global.gc === 'function';
+    if (gcExposed) {
+      // Two passes: the first may only promote weakly held objects, the second collects them.
+      global.gc();
+      global.gc();
+    }
+    process.send({ type: 'mem', gcExposed, usage: process.memoryUsage() });
+  });
+  // The probe must never keep the server alive on its own.
+  process.channel.unref();
+}

@@ -1,0 +1,68 @@
+#!/usr/bin/env node
+'use strict';
+/**
+ * `npm run bench`: runs every section (WebSocket echo, idle connections, HTTP, startup) against its baselines in one
+ * go, prints a table per section with ratios from this run and the targets of issue 6, then appends the tables to
+ * docs/benchmarks.md and the raw figures to scripts/bench/results/<date>.json (unless --no-write).
+ */
+
+const { parseArgs, UsageError, HELP } = require('./lib/args');
+const { describeMachine, machineLine } = require('./lib/machine');
+const { renderRun, writeResults } = require('./lib/report');
+const { killAll } = require('./lib/processes');
+
+const SECTION_RUNNERS = {
+  ws: () => require('./sections/ws-echo').runWsEcho,
+  idle: () => require('./sections/idle').runIdle,
+  http: () => require('./sections/http').runHttp,
+  startup: () => require('./sections/startup').runStartup,
+};
+
+async function main() {
+  let opts;
+  try {
+    opts = parseArgs(process.argv.slice(2));
+  } catch (error) {
+    if (error instanceof UsageError) {
+      process.stderr.write(`bench: ${error.message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+  if (opts.help) {
+    process.stdout.write(HELP);
+    return 0;
+  }
+  const log = (line) => process.stderr.write(`${line}\n`);
+  const startedAt = new Date();
+  const machine = describeMachine();
+  log(`bench: ${machineLine(machine)}`);
+  const sections = [];
+  for (const id of opts.sections) {
+    log(`bench: section ${id}…`);
+    const started = Date.now();
+    const result = await SECTION_RUNNERS[id]()(opts, log);
+    result.seconds = (Date.now() - started) / 1000;
+    sections.push(result);
+  }
+  const run = { startedAt: startedAt.toISOString(), machine, options: opts, sections };
+  const markdown = renderRun(run);
+  process.stdout.write(`${markdown}\n`);
+  if (opts.write) {
+    const written = writeResults(run, markdown);
+    log(`bench: appended to ${written.docs}; raw figures in ${written.json}`);
+  }
+  return 0;
+}
+
+main().then(
+  (code) => {
+    killAll();
+    process.exitCode = code;
+  },
+  (error) => {
+    process.stderr.write(`bench: ${error.stack || error}\n`);
+    killAll();
+    process.exitCode = 1;
+  },
+);

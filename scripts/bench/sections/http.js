@@ -1,0 +1,118 @@
+'use strict';
+/**
+ * Section 3, HTTP: autocannon (in its own process) against `GET /users/42` on bare node:http, fastify and a Serv
+ * route class with an injected service and an `{id:int}` parameter. Every server's answer is checked first, so a
+ * fast 404 can never pass for a fast route.
+ */
+
+const { HTTP_SERVERS, startServer } = require('../lib/servers');
+const { runLoad } = require('../lib/loadgen');
+const { cpuMeter } = require('../lib/proc-stat');
+const { num, ratio, verdict, markdownTable, problemNotes } = require('../lib/table');
+
+const TARGETS = { fastify: 1.0, 'node-http': 0.9 };
+const EXPECTED = { id: 42, name: 'user-42' };
+
+/** Fails unless GET /users/42 answers 200 with the expected JSON. */
+async function checkAnswer(port) {
+  const response = await fetch(`http://127.0.0.1:${port}/users/42`, { signal: AbortSignal.timeout(5000) });
+  const text = await response.text();
+  let body = null;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    body = null;
+  }
+  const type = response.headers.get('content-type') || '';
+  if (response.status !== 200 || !type.includes('application/json') || JSON.stringify(body) !== JSON.stringify(EXPECTED)) {
+    throw new Error(`GET /users/42 answered ${response.status} ${type} ${text.slice(0, 200)}; expected 200 application/json ${JSON.stringify(EXPECTED)}`);
+  }
+}
+
+async function measure(id, opts) {
+  const server = await startServer(HTTP_SERVERS[id]);
+  try {
+    await checkAnswer(server.port);
+    let meter = null;
+    let serverCpu = null;
+    const result = await runLoad('http.js', {
+      url: `http://127.0.0.1:${server.port}/users/42`,
+      connections: opts.httpConnections,
+      durationSec: opts.durationMs / 1000,
+      warmupSec: opts.quick ? 0 : 1,
+    }, {
+      timeoutMs: opts.durationMs + 60000,
+      onPhase: (phase) => {
+        if (phase === 'measure') meter = cpuMeter(server.child.pid);
+        if (phase === 'drain' && meter) serverCpu = meter.stop();
+      },
+    });
+    if (result.errors > 0 || result.non2xx > 0 || result.timeouts > 0) {
+      throw new Error(`${result.errors} errors, ${result.non2xx} non-2xx answers, ${result.timeouts} timeouts under load`);
+    }
+    return { status: 'ok', ...result, serverCpuPercent: serverCpu };
+  } finally {
+    await server.child.stop();
+  }
+}
+
+/** Runs the HTTP comparison; returns the section result. */
+async function runHttp(opts, log) {
+  const rows = [];
+  for (const id of ['node-http', 'fastify', 'serv']) {
+    const spec = HTTP_SERVERS[id];
+    const row = { server: spec.label, serverId: id, kind: spec.kind };
+    const reason = spec.unavailable();
+    if (reason) {
+      Object.assign(row, { status: 'unavailable', reason });
+    } else {
+      try {
+        Object.assign(row, await measure(id, opts));
+      } catch (error) {
+        const startFailure = /exited|listening/.test(error.message) && row.kind === 'serv';
+        Object.assign(row, { status: startFailure ? 'unavailable' : 'failed', reason: error.message });
+      }
+    }
+    rows.push(row);
+    log(`  http ${spec.label}: ${row.status === 'ok' ? `${num(row.reqPerSec)} req/s` : `${row.status}: ${row.reason.split('\n')[0]}`}`);
+  }
+  const byId = Object.fromEntries(rows.map((r) => [r.serverId, r]));
+  const serv = byId.serv;
+  serv.ratios = {};
+  for (const baseId of Object.keys(TARGETS)) {
+    const base = byId[baseId];
+    if (serv.status === 'ok' && base.status === 'ok') serv.ratios[baseId] = serv.reqPerSec / base.reqPerSec;
+  }
+  if (byId.fastify.status === 'ok' && byId['node-http'].status === 'ok') byId.fastify.ratios = { 'node-http': byId.fastify.reqPerSec / byId['node-http'].reqPerSec };
+  return { id: 'http', title: 'HTTP', rows, markdown: render(rows, opts), targets: targets(serv) };
+}
+
+function render(rows, opts) {
+  const headers = ['server', 'req/s', 'MB/s', 'p50 ms', 'p99 ms', 'server CPU %', 'ratio to node:http', 'ratio to fastify', 'target'];
+  const body = rows.map((r) => {
+    if (r.status !== 'ok') return [r.server, `${r.status} (see below)`, '', '', '', '', '', '', r.kind === 'serv' ? 'FAIL' : ''];
+    const ratios = r.ratios || {};
+    const target = r.kind === 'serv'
+      ? Object.entries(TARGETS).map(([baseId, min]) => `${verdict(ratios[baseId] !== undefined && ratios[baseId] >= min)} (≥ ${min.toFixed(1)}× ${baseId === 'fastify' ? 'fastify' : 'node:http'})`).join(', ')
+      : '';
+    return [r.server, num(r.reqPerSec), num(r.mbPerSec), num(r.p50Ms, 0), num(r.p99Ms, 0), num(r.serverCpuPercent, 0),
+      r.serverId === 'node-http' ? 'baseline' : ratio(ratios['node-http']), r.serverId === 'fastify' ? 'baseline' : r.serverId === 'serv' ? ratio(ratios.fastify) : '', target];
+  });
+  const note = `autocannon, ${opts.httpConnections} connections, no pipelining, ${opts.durationMs / 1000} s${opts.quick ? '' : ' after a 1 s warm-up'}; GET /users/42 answering {"id":42,"name":"user-42"} (checked before the run); latency has autocannon's 1 ms resolution; fastify with a response schema, as in its own benchmarks.`;
+  return `${note}\n\n${markdownTable(headers, body)}${problemNotes(rows)}`;
+}
+
+function targets(serv) {
+  return Object.entries(TARGETS).map(([baseId, min]) => {
+    const value = serv.ratios ? serv.ratios[baseId] : undefined;
+    const label = baseId === 'fastify' ? 'fastify' : 'bare node:http';
+    return {
+      figure: `HTTP requests/s vs ${label}`,
+      target: `≥ ${min.toFixed(1)}× ${label}`,
+      measured: value === undefined ? 'unavailable' : ratio(value),
+      pass: value !== undefined && value >= min,
+    };
+  });
+}
+
+module.exports = { runHttp };

@@ -1,0 +1,149 @@
+'use strict';
+/**
+ * Section 2, idle connections: opens N connections to each server (every one answering a probe), reads the server's
+ * RSS and heap through the preloaded memory probe before and after, and reports the cost per connection. `--max`
+ * goes up to the descriptor limit over several source addresses and checks every connection is still held.
+ */
+
+const { WS_SERVERS, startServer, readMemory } = require('../lib/servers');
+const { startLoad } = require('../lib/loadgen');
+const { fdLimits } = require('../lib/machine');
+const { sourceAddresses } = require('../lib/source-addresses');
+const { num, ratio, bytes, verdict, markdownTable, problemNotes } = require('../lib/table');
+
+const TARGET_RSS_RATIO = 1.2;
+// Descriptors each process keeps for itself (stdio, IPC, libuv, the listening socket, files the framework opens).
+const FD_MARGIN = 100;
+const MAX_BY_PORTS = 8 * 25000;
+
+/** How many connections to open: the --idle count, or up to the (raised) descriptor limit in --max mode. */
+function connectionCount(opts) {
+  if (!opts.max) return { count: opts.idleConnections, limit: null };
+  const { hard } = fdLimits();
+  const limit = Number.isFinite(hard) ? hard : MAX_BY_PORTS;
+  return { count: Math.min(limit - FD_MARGIN, MAX_BY_PORTS), limit };
+}
+
+async function measureServer(id, count, opts, addresses) {
+  const spec = WS_SERVERS[id];
+  const server = await startServer(spec, {
+    raiseFdLimit: opts.max,
+    configOverrides: { max_connections: Math.max(50000, count + 1000) },
+  });
+  const load = startLoad('ws-idle.js', {
+    url: `ws://127.0.0.1:${server.port}${spec.wsPath}`,
+    protocol: spec.protocol,
+    prefix: spec.echoPrefix,
+    localAddresses: addresses,
+    concurrency: 200,
+  }, { raiseFdLimit: opts.max });
+  try {
+    await load.waitForMessage('ready', 10000);
+    // One connection first, so lazily created per-server state is in the baseline, not in the per-connection cost.
+    const warm = await load.request({ cmd: 'open', count: 1, deadlineMs: 10000 }, 'opened', 15000);
+    if (warm.answered !== 1) throw new Error(`the warm-up connection was not echoed (${JSON.stringify(warm)})`);
+    await load.request({ cmd: 'closeAll' }, 'closed', 10000);
+    const before = await readMemory(server);
+    const deadlineMs = Math.max(60000, count * 10);
+    const started = Date.now();
+    const opened = await load.request({ cmd: 'open', count, deadlineMs }, 'opened', deadlineMs + 30000);
+    const openSeconds = (Date.now() - started) / 1000;
+    const after = await readMemory(server);
+    const probed = await load.request({ cmd: 'probe', deadlineMs: 60000 }, 'probed', 90000);
+    await load.request({ cmd: 'closeAll' }, 'closed', 30000);
+    const n = opened.opened;
+    const failures = Object.entries(opened.failures).map(([what, times]) => `${what} ×${times}`).join(', ');
+    return {
+      status: n === count ? 'ok' : 'failed',
+      reason: n === count ? undefined : `opened ${n}/${count}${failures ? ` (${failures})` : ''}${opened.timedOut ? ', deadline passed' : ''}`,
+      requested: count,
+      opened: n,
+      answeredFirstProbe: opened.answered,
+      held: probed.answered,
+      openSeconds,
+      gcExposed: after.gcExposed,
+      rssBefore: before.rss,
+      rssAfter: after.rss,
+      heapBefore: before.heapUsed,
+      heapAfter: after.heapUsed,
+      rssPerConn: n > 0 ? (after.rss - before.rss) / n : null,
+      heapPerConn: n > 0 ? (after.heapUsed - before.heapUsed) / n : null,
+      externalPerConn: n > 0 ? (after.external - before.external) / n : null,
+    };
+  } finally {
+    if (!load.exited) load.proc.send({ cmd: 'exit' });
+    await load.stop(5000);
+    await server.child.stop(5000);
+  }
+}
+
+/** Runs the idle test against bare ws, Serv and (with --peers) the peers; returns the section result. */
+async function runIdle(opts, log) {
+  const { count, limit } = connectionCount(opts);
+  const addresses = await sourceAddresses();
+  const ids = ['ws', 'serv', ...(opts.peers ? ['nest', 'socketio'] : [])];
+  const rows = [];
+  for (const id of ids) {
+    const spec = WS_SERVERS[id];
+    const row = { server: spec.label, serverId: id, kind: spec.kind };
+    const reason = spec.unavailable();
+    if (reason) {
+      Object.assign(row, { status: 'unavailable', reason });
+    } else {
+      try {
+        Object.assign(row, await measureServer(id, count, opts, addresses));
+      } catch (error) {
+        Object.assign(row, { status: row.kind === 'serv' && /exited|listening/.test(error.message) ? 'unavailable' : 'failed', reason: error.message });
+      }
+    }
+    rows.push(row);
+    log(`  idle ${count} ${spec.label}: ${row.status === 'ok' ? `${bytes(row.rssPerConn)} RSS/conn, held ${row.held}` : `${row.status}: ${row.reason.split('\n')[0]}`}`);
+  }
+  const base = rows.find((r) => r.serverId === 'ws');
+  for (const row of rows) {
+    if (row.serverId === 'ws' || row.status !== 'ok' || base.status !== 'ok') continue;
+    row.rssRatio = row.rssPerConn / base.rssPerConn;
+    row.heapRatio = row.heapPerConn / base.heapPerConn;
+    if (row.kind === 'serv') row.pass = row.rssRatio <= TARGET_RSS_RATIO;
+  }
+  return {
+    id: 'idle', title: 'Idle connections', rows, count, limit, addresses,
+    markdown: render(rows, count, limit, addresses, opts), targets: targets(rows, count, opts),
+  };
+}
+
+function render(rows, count, limit, addresses, opts) {
+  const headers = ['server', 'connections', 'held (probe answered)', 'open time s', 'RSS / conn', 'heap / conn', 'external / conn', 'RSS after', 'ratio RSS', 'ratio heap', 'target'];
+  const body = rows.map((r) => {
+    if (r.status !== 'ok' && r.opened === undefined) return [r.server, count, `${r.status} (see below)`, '', '', '', '', '', '', '', r.kind === 'serv' ? 'FAIL' : ''];
+    const isBase = r.serverId === 'ws';
+    return [r.server, `${r.opened}/${r.requested}`, `${r.held}/${r.requested}`, num(r.openSeconds, 1), bytes(r.rssPerConn), bytes(r.heapPerConn), bytes(r.externalPerConn),
+      bytes(r.rssAfter), isBase ? 'baseline' : ratio(r.rssRatio), isBase ? 'baseline' : ratio(r.heapRatio),
+      r.kind === 'serv' ? `${verdict(r.pass)} (RSS ≤ ${TARGET_RSS_RATIO}×)` : ''];
+  });
+  const source = addresses.length > 0 ? `source addresses ${addresses[0]}–${addresses[addresses.length - 1]} round-robin` : 'source address 127.0.0.1 only';
+  const mode = opts.max ? `--max: up to the descriptor limit ${limit} less ${FD_MARGIN} kept for the process itself` : `${count} connections`;
+  const note = `${mode}; ${source}; memory read in the server process after a full GC, before (after one warm-up connection) and after opening; per-connection = difference / connections; "held" = answered a second probe after the measurement.`;
+  return `${note}\n\n${markdownTable(headers, body)}${problemNotes(rows)}`;
+}
+
+function targets(rows, count, opts) {
+  const serv = rows.find((r) => r.kind === 'serv');
+  const list = [{
+    figure: `RSS per idle connection at ${count}`,
+    target: `≤ ${TARGET_RSS_RATIO}× bare ws`,
+    measured: serv && serv.status === 'ok' ? `${bytes(serv.rssPerConn)} vs ${bytes(rows[0].rssPerConn)} = ${ratio(serv.rssRatio)}` : 'unavailable',
+    pass: Boolean(serv && serv.pass),
+  }];
+  if (opts.max) {
+    list.push({
+      figure: 'idle connections up to the descriptor limit',
+      target: 'held, every one answering a probe',
+      measured: serv && serv.opened !== undefined ? `${serv.held}/${serv.requested}` : 'unavailable',
+      pass: Boolean(serv && serv.status === 'ok' && serv.held === serv.requested),
+    });
+  }
+  return list;
+}
+
+module.exports = { runIdle };

@@ -1,0 +1,133 @@
+'use strict';
+/**
+ * Section 1, WebSocket echo: throughput and latency of each server over a matrix of connections × payload size ×
+ * (one in flight | pipelined). Cells run server after server back to back, so drift hits every server alike and each
+ * ratio compares figures from the same minute.
+ */
+
+const { WS_SERVERS, startServer } = require('../lib/servers');
+const { runLoad } = require('../lib/loadgen');
+const { cpuMeter } = require('../lib/proc-stat');
+const { num, ratio, verdict, markdownTable, problemNotes } = require('../lib/table');
+
+const TARGET_RATIO = 0.95;
+
+function matrix(opts) {
+  const cells = [];
+  for (const mode of ['single', 'pipelined']) {
+    for (const connections of opts.wsConnections) {
+      for (const size of [64, 16 * 1024]) {
+        cells.push({ mode, connections, size, inflight: mode === 'single' ? 1 : opts.pipeline });
+      }
+    }
+  }
+  return cells;
+}
+
+/** The figure a cell's target is judged on: messages/s for small payloads, MB/s for 16 KiB. */
+function targetFigure(cell) {
+  return cell.size <= 64 ? 'msgsPerSec' : 'mbPerSec';
+}
+
+async function runCell(server, cell, opts) {
+  let meter = null;
+  let serverCpu = null;
+  const result = await runLoad('ws-echo.js', {
+    url: `ws://127.0.0.1:${server.port}${server.spec.wsPath}`,
+    protocol: server.spec.protocol,
+    prefix: server.spec.echoPrefix,
+    connections: cell.connections,
+    size: cell.size,
+    inflight: cell.inflight,
+    warmupMs: opts.warmupMs,
+    durationMs: opts.durationMs,
+  }, {
+    timeoutMs: opts.warmupMs + opts.durationMs + 60000,
+    onPhase: (phase) => {
+      if (phase === 'measure') meter = cpuMeter(server.child.pid);
+      if (phase === 'drain' && meter) serverCpu = meter.stop();
+    },
+  });
+  if (result.errors > 0) throw new Error(`${result.errors} echoes did not match the sent payload`);
+  if (result.closedEarly > 0) throw new Error(`${result.closedEarly} connections were closed by the server during the run`);
+  return { ...result, serverCpuPercent: serverCpu };
+}
+
+/** Runs the echo matrix against bare ws, Serv and (with --peers) the peers; returns the section result. */
+async function runWsEcho(opts, log) {
+  const ids = ['ws', 'serv', ...(opts.peers ? ['nest', 'socketio'] : [])];
+  const servers = {};
+  const startErrors = {};
+  for (const id of ids) {
+    try {
+      servers[id] = await startServer(WS_SERVERS[id]);
+    } catch (error) {
+      startErrors[id] = error.message;
+    }
+  }
+  const rows = [];
+  try {
+    for (const cell of matrix(opts)) {
+      const byServer = {};
+      for (const id of ids) {
+        const spec = WS_SERVERS[id];
+        const row = { server: spec.label, serverId: id, kind: spec.kind, ...cell };
+        if (startErrors[id]) {
+          Object.assign(row, { status: 'unavailable', reason: startErrors[id] });
+        } else {
+          try {
+            Object.assign(row, { status: 'ok' }, await runCell(servers[id], cell, opts));
+          } catch (error) {
+            Object.assign(row, { status: 'failed', reason: error.message });
+          }
+        }
+        byServer[id] = row;
+        rows.push(row);
+        log(`  ws echo ${cell.mode} ${cell.connections}c ${cell.size}B ${spec.label}: ${row.status === 'ok' ? `${num(row.msgsPerSec)} msg/s` : `${row.status}: ${row.reason.split('\n')[0]}`}`);
+      }
+      const base = byServer.ws;
+      for (const id of ids) {
+        const row = byServer[id];
+        if (id === 'ws' || row.status !== 'ok' || base.status !== 'ok') continue;
+        const figure = targetFigure(cell);
+        row.ratio = row[figure] / base[figure];
+        row.ratioOf = figure;
+        if (row.kind === 'serv') row.pass = row.ratio >= TARGET_RATIO;
+      }
+    }
+  } finally {
+    await Promise.all(Object.values(servers).map((server) => server.child.stop()));
+  }
+  return { id: 'ws', title: 'WebSocket echo', rows, markdown: render(rows, opts), targets: targets(rows) };
+}
+
+function render(rows, opts) {
+  const headers = ['mode', 'conns', 'payload', 'server', 'msg/s', 'MB/s', 'p50 ms', 'p99 ms', 'server CPU %', 'loadgen CPU %', 'ratio to bare ws', 'target'];
+  const body = rows.map((r) => {
+    const mode = r.mode === 'single' ? '1 in flight' : `${r.inflight} in flight`;
+    const payload = r.size >= 1024 ? `${r.size / 1024} KiB` : `${r.size} B`;
+    if (r.status !== 'ok') return [mode, r.connections, payload, r.server, `${r.status} (see below)`, '', '', '', '', '', '', r.kind === 'serv' ? 'FAIL' : ''];
+    const target = r.kind === 'serv' ? `${verdict(r.pass)} (≥ ${TARGET_RATIO} on ${r.ratioOf === 'mbPerSec' ? 'MB/s' : 'msg/s'})` : '';
+    return [mode, r.connections, payload, r.server, num(r.msgsPerSec), num(r.mbPerSec), num(r.p50Ms, 2), num(r.p99Ms, 2),
+      num(r.serverCpuPercent, 0), num(r.loadCpuPercent, 0), r.serverId === 'ws' ? 'baseline' : ratio(r.ratio), target];
+  });
+  const note = `Duration ${opts.durationMs / 1000} s per cell after ${opts.warmupMs / 1000} s warm-up; text frames; MB/s counts echoed payload bytes (10^6) one way; latency is send → matching echo.`;
+  return `${note}\n\n${markdownTable(headers, body)}${problemNotes(rows)}`;
+}
+
+function targets(rows) {
+  const serv = rows.filter((r) => r.kind === 'serv');
+  const pick = (size) => serv.filter((r) => r.size === size);
+  const summarise = (list, figure, label) => {
+    const ok = list.filter((r) => r.status === 'ok');
+    const worst = ok.length > 0 ? Math.min(...ok.map((r) => r.ratio)) : null;
+    const pass = list.length > 0 && ok.length === list.length && worst !== null ? worst >= TARGET_RATIO : false;
+    return { figure: label, target: `≥ ${TARGET_RATIO}× bare ws`, measured: worst === null ? 'unavailable' : `worst ${ratio(worst)} (${ok.length} cells)`, pass };
+  };
+  return [
+    summarise(pick(64), 'msgsPerSec', 'echo messages/s, 64 B (every connection count and mode)'),
+    summarise(pick(16 * 1024), 'mbPerSec', 'echo MB/s, 16 KiB (every connection count and mode)'),
+  ];
+}
+
+module.exports = { runWsEcho };
