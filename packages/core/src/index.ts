@@ -31,7 +31,7 @@ export {
   type HttpErrorOptions,
 } from './errors/http-errors';
 
-export { BaseContext } from './http/base-context';
+export { BaseContext, BaseContext as HandlerContext } from './http/base-context';
 export { RequestContext } from './http/request-context';
 export {
   Response,

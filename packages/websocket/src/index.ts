@@ -1,1 +1,34 @@
-export {};
+import { registerProtocol } from '@serv/core';
+import { websocketProtocol } from './integration/websocket-protocol';
+
+export { WebSocket, type WebSocketClient } from './connection/websocket';
+export { FrameType, WebSocketState } from './connection/frame-type';
+export { WebSocketError, WebSocketConnectionError, type WebSocketErrorCode } from './connection/errors';
+export { CloseCode, closeCodeToHttpStatus } from './connection/close-codes';
+export {
+  WebSocketHub,
+  type WebSocketEndInfo,
+  type WebSocketHandlerHooks,
+  type WebSocketHubOptions,
+  type WebSocketLog,
+  type WebSocketRouteMatch,
+  type WebSocketRunner,
+} from './connection/hub';
+export {
+  DEFAULT_WEBSOCKET_OPTIONS,
+  resolveWebSocketOptions,
+  type ResolvedWebSocketOptions,
+  type WebSocketOptionsInput,
+} from './connection/options';
+export { WebSocketRoute, type WebSocketRouteOptions } from './integration/websocket-route';
+export { ConnectionContext } from './integration/connection-context';
+export { websocketProtocol } from './integration/websocket-protocol';
+export {
+  connectTestWebSocket,
+  TestWebSocket,
+  WebSocketHandshakeError,
+  type TestWebSocketClose,
+  type TestWebSocketOptions,
+} from './testing';
+
+registerProtocol(websocketProtocol);

@@ -1,0 +1,86 @@
+import { normalizePath, rejectUpgrade, RouteDefinitionError, type App, type BaseContext, type Protocol, type ProtocolRuntime, type RouteRecord } from '@serv/core';
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketHub } from '../connection/hub';
+import { resolveWebSocketOptions, type ResolvedWebSocketOptions } from '../connection/options';
+import { WebSocket } from '../connection/websocket';
+import { connectTestWebSocket } from '../testing/test-websocket';
+import { ConnectionContext } from './connection-context';
+
+const BEGIN = 'app.websocket.begin';
+const END = 'app.websocket.end';
+
+function attach(app: App): ProtocolRuntime {
+  const s = app.settings;
+  const hub = new WebSocketHub({
+    maxConnections: s.maxConnections,
+    perMessageDeflate: s.permessageDeflate,
+    heartbeatIntervalMs: s.heartbeatIntervalMs,
+    heartbeatTimeoutMs: s.heartbeatTimeoutMs,
+    log: { debug: (m) => app.logger.debug(m), error: (m, e) => app.logger.error(m, e) },
+    debug: s.debug,
+  });
+  return {
+    handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+      const url = req.url ?? '/';
+      const q = url.indexOf('?');
+      const path = normalizePath(q < 0 ? url : url.slice(0, q));
+      const match = app.routes.matchProtocol('websocket', path);
+      if (match === null) {
+        rejectUpgrade(socket, 403, `No WebSocket route matches ${path}`);
+        return;
+      }
+      const { route, params } = match;
+      const invoke = app.invokerFor(route);
+      let ctx: ConnectionContext | undefined;
+      hub.handle(
+        req,
+        socket,
+        head,
+        { options: route.options as unknown as ResolvedWebSocketOptions, params },
+        async (ws) => {
+          ctx = new ConnectionContext(app, req, ws, path, q < 0 ? '' : url.slice(q + 1));
+          ctx.params = params;
+          ctx.settings = route.settings;
+          if (app.hasListeners(BEGIN)) await app.emit(BEGIN, { app, ws, ctx });
+          await invoke(ctx);
+        },
+        {
+          onEnd(ws, info) {
+            const c = ctx;
+            ctx = undefined;
+            if (c !== undefined) void c.dispose().catch((err: unknown) => app.logger.error('Disposing the connection container failed', err));
+            if (app.hasListeners(END)) {
+              app.emit(END, { app, ws, ctx: c, ...info }).catch((err: unknown) => app.logger.error(`${END} listener failed`, err));
+            }
+          },
+        },
+      );
+    },
+    close: (graceMs) => hub.close(graceMs),
+  };
+}
+
+/** `@serv/websocket` plugged into the core: routing, injection of the `WebSocket`, limits and the test client. */
+export const websocketProtocol: Protocol & { connectTest: typeof connectTestWebSocket } = {
+  kind: 'websocket',
+  upgrade: 'websocket',
+  scopedTokens: new Map<unknown, (ctx: BaseContext) => unknown>([
+    [WebSocket, (ctx) => (ctx as ConnectionContext).ws],
+    [ConnectionContext, (ctx) => ctx],
+  ]),
+  functionArgs: (ctx) => [(ctx as ConnectionContext).ws, ctx],
+  resolveOptions(record: RouteRecord, app: App): Record<string, unknown> {
+    const s = app.settings;
+    try {
+      const appLevel = { ...s, origins: s.origins.length > 0 ? s.origins : undefined };
+      const route = { ...record.options } as Record<string, unknown>;
+      if (Array.isArray(route.origins) && route.origins.length === 0) delete route.origins;
+      return resolveWebSocketOptions(appLevel, route) as unknown as Record<string, unknown>;
+    } catch (err) {
+      throw new RouteDefinitionError(`${record.source}: ${(err as Error).message}`);
+    }
+  },
+  attach,
+  connectTest: connectTestWebSocket,
+};
