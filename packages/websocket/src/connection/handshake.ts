@@ -1,0 +1,97 @@
+import { STATUS_CODES, type IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+
+/** Why an upgrade request cannot become a WebSocket, as the HTTP answer to send. */
+export interface HandshakeRefusal {
+  readonly status: number;
+  readonly body: string;
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+const KEY_PATTERN = /^[+/0-9A-Za-z]{22}==$/;
+const TOKEN_PATTERN = /^[!#$%&'*+\-.0-9A-Z^_`|a-z~]+$/;
+
+/**
+ * Answer an upgrade request with a plain-text HTTP/1.1 response and drop the connection; safe to call on a
+ * socket that is already gone. The status line uses Node's reason phrase; the body defaults to it as well.
+ */
+export function writeHandshakeRejection(
+  socket: Duplex,
+  status: number,
+  body?: string,
+  headers?: Readonly<Record<string, string>>,
+): void {
+  if (socket.destroyed) return;
+  // The peer may reset the connection while we answer; that must never surface as an unhandled 'error'.
+  socket.on('error', destroyOnError);
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const statusText = STATUS_CODES[status] ?? 'Unknown';
+  const text = body === undefined || body === '' ? statusText : body;
+  let head =
+    `HTTP/1.1 ${status} ${statusText}\r\nConnection: close\r\n` +
+    `Content-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(text)}\r\n`;
+  if (headers !== undefined) for (const [name, value] of Object.entries(headers)) head += `${name}: ${value}\r\n`;
+  socket.once('finish', destroySelf);
+  socket.end(`${head}\r\n${text}`);
+}
+
+function destroyOnError(this: Duplex): void {
+  this.destroy();
+}
+
+function destroySelf(this: Duplex): void {
+  this.destroy();
+}
+
+/**
+ * Check the parts of an upgrade request that `ws` would otherwise refuse at `accept()` time, so a handler never
+ * runs for a request that cannot be upgraded. Returns null when the request is a valid WebSocket handshake.
+ */
+export function checkUpgradeRequest(req: IncomingMessage): HandshakeRefusal | null {
+  if (req.method !== 'GET') {
+    return { status: 405, body: `WebSocket handshake must use GET, got ${String(req.method)}`, headers: { Allow: 'GET' } };
+  }
+  const upgrade = req.headers.upgrade;
+  if (upgrade === undefined || upgrade.toLowerCase() !== 'websocket') {
+    return { status: 400, body: `Invalid Upgrade header: expected "websocket", got ${JSON.stringify(upgrade ?? null)}` };
+  }
+  const key = req.headers['sec-websocket-key'];
+  if (key === undefined || !KEY_PATTERN.test(key)) {
+    return { status: 400, body: 'Missing or invalid Sec-WebSocket-Key header' };
+  }
+  const version = req.headers['sec-websocket-version'];
+  if (version !== '13' && version !== '8') {
+    return {
+      status: 400,
+      body: 'Missing or invalid Sec-WebSocket-Version header',
+      headers: { 'Sec-WebSocket-Version': '13, 8' },
+    };
+  }
+  if (parseSubprotocols(req.headers['sec-websocket-protocol']) === null) {
+    return { status: 400, body: 'Invalid Sec-WebSocket-Protocol header' };
+  }
+  return null;
+}
+
+/** The subprotocols a client offered, in its order; [] when none, null when the header is malformed. */
+export function parseSubprotocols(header: string | undefined): string[] | null {
+  if (header === undefined) return [];
+  const names = header.split(',').map((name) => name.trim());
+  if (names.some((name) => !TOKEN_PATTERN.test(name)) || new Set(names).size !== names.length) return null;
+  return names;
+}
+
+/** True when `origin` may open a connection: empty list or `'*'` = any; a missing Origin (non-browser) is allowed. */
+export function isOriginAllowed(origin: string | undefined, allowed: readonly string[]): boolean {
+  if (origin === undefined || allowed.length === 0) return true;
+  const wanted = normaliseOrigin(origin);
+  return allowed.some((entry) => entry === '*' || normaliseOrigin(entry) === wanted);
+}
+
+function normaliseOrigin(origin: string): string {
+  const lower = origin.trim().toLowerCase();
+  return lower.endsWith('/') ? lower.slice(0, -1) : lower;
+}

@@ -1,0 +1,192 @@
+import { WebSocketError, type WebSocketConnectionError } from './errors';
+import { FrameType } from './frame-type';
+import type { ResolvedWebSocketOptions } from './options';
+
+/** What a pending read wants: any message, a text frame, a binary frame, or an iterator step. */
+const WANT_ANY = 0;
+const WANT_TEXT = 1;
+const WANT_BYTES = 2;
+const WANT_STEP = 3;
+type Want = typeof WANT_ANY | typeof WANT_TEXT | typeof WANT_BYTES | typeof WANT_STEP;
+
+/** Past this many unread messages the socket is paused, so a peer cannot grow server memory without bound. */
+const MAX_QUEUED_MESSAGES = 1024;
+
+const DONE: IteratorReturnResult<undefined> = Object.freeze({ value: undefined, done: true });
+const DONE_PROMISE: Promise<IteratorReturnResult<undefined>> = Promise.resolve(DONE);
+
+/**
+ * The receiving half of a connection: queues messages from the moment the handshake completes (nothing is lost
+ * while a handler awaits something else) and hands them to `receive*()` or `for await` in arrival order.
+ * Messages are kept as raw bytes plus a text/binary flag so each read can decode as it asks.
+ */
+export abstract class MessageInbox {
+  /** Pairs of [payload, isBinary] from `_qHead` on; a flat array avoids an object per queued message. */
+  private _queue: (Buffer | boolean)[] = [];
+  private _qHead = 0;
+  private _qBytes = 0;
+  private _resolve: ((value: never) => void) | null = null;
+  private _reject: ((reason: unknown) => void) | null = null;
+  private _want: Want = WANT_ANY;
+  /** True while the socket is paused because the handler is not keeping up. */
+  protected _backlogged = false;
+
+  protected constructor(protected readonly _opts: ResolvedWebSocketOptions) {}
+
+  /** The error a read gets when no message is queued: null while the connection is open. */
+  protected abstract _readError(): WebSocketConnectionError | null;
+  /** Pause (true) or resume (false) reading from the peer. */
+  protected abstract _setBacklogged(paused: boolean): void;
+
+  /** Next message: `string` for text frames (`Buffer` when frameType is BINARY), `Buffer` for binary frames. */
+  receive(): Promise<string | Buffer> {
+    return this._take(WANT_ANY) as Promise<string | Buffer>;
+  }
+
+  /** Next message, which must be a text frame; a binary frame is consumed and raises a TypeError. */
+  receiveText(): Promise<string> {
+    return this._take(WANT_TEXT) as Promise<string>;
+  }
+
+  /** Next message as bytes; a text frame raises a TypeError unless frameType is BINARY. */
+  receiveBytes(): Promise<Buffer> {
+    return this._take(WANT_BYTES) as Promise<Buffer>;
+  }
+
+  /** Next message parsed as JSON (text or binary frame); malformed JSON raises a WebSocketError naming the problem. */
+  async receiveJson<T = unknown>(): Promise<T> {
+    const message = await this.receive();
+    const text = typeof message === 'string' ? message : message.toString('utf8');
+    try {
+      return JSON.parse(text) as T;
+    } catch (err) {
+      throw new WebSocketError(`Invalid JSON message: ${(err as Error).message}`, {
+        errorCode: 'SERV_WS_INVALID_JSON',
+        cause: err,
+      });
+    }
+  }
+
+  /** Messages in arrival order; the loop ends quietly when the connection closes (or was never accepted). */
+  [Symbol.asyncIterator](): AsyncIterableIterator<string | Buffer> {
+    return new MessageIterator(this);
+  }
+
+  /** @internal One iterator step; `MessageIterator.next()` delegates here. */
+  _step(): Promise<IteratorResult<string | Buffer, undefined>> {
+    return this._take(WANT_STEP) as Promise<IteratorResult<string | Buffer, undefined>>;
+  }
+
+  /** Hand an arrived message to the waiting reader, or queue it. */
+  protected _push(data: Buffer, isBinary: boolean): void {
+    const resolve = this._resolve;
+    if (resolve !== null) {
+      const reject = this._reject as (reason: unknown) => void;
+      this._resolve = this._reject = null;
+      try {
+        resolve(this._convert(this._want, data, isBinary) as never);
+      } catch (err) {
+        reject(err);
+      }
+      return;
+    }
+    this._queue.push(data, isBinary);
+    this._qBytes += data.length;
+    if (
+      !this._backlogged &&
+      (this._qBytes > this._opts.maxMessageBytes || this._queue.length - this._qHead > 2 * MAX_QUEUED_MESSAGES)
+    ) {
+      this._backlogged = true;
+      this._setBacklogged(true);
+    }
+  }
+
+  /** Wake a pending reader because the connection ended: iterators finish, `receive*()` rejects. */
+  protected _wakeReader(): void {
+    const resolve = this._resolve;
+    if (resolve === null) return;
+    const reject = this._reject as (reason: unknown) => void;
+    this._resolve = this._reject = null;
+    if (this._want === WANT_STEP) resolve(DONE as never);
+    else reject(this._readError());
+  }
+
+  private _take(want: Want): Promise<unknown> {
+    const queue = this._queue;
+    const head = this._qHead;
+    if (head < queue.length) {
+      const data = queue[head] as Buffer;
+      const isBinary = queue[head + 1] as boolean;
+      this._dequeued(data.length);
+      try {
+        return Promise.resolve(this._convert(want, data, isBinary));
+      } catch (err) {
+        return Promise.reject(err);
+      }
+    }
+    const error = this._readError();
+    if (error !== null) return want === WANT_STEP ? DONE_PROMISE : Promise.reject(error);
+    if (this._resolve !== null) {
+      return Promise.reject(
+        new WebSocketError(
+          'WebSocket receive() called while another receive() or for-await loop is already waiting on this ' +
+            'connection; read from one place at a time',
+          { errorCode: 'SERV_WS_CONCURRENT_RECEIVE' },
+        ),
+      );
+    }
+    this._want = want;
+    return new Promise((resolve, reject) => {
+      this._resolve = resolve;
+      this._reject = reject;
+    });
+  }
+
+  private _dequeued(bytes: number): void {
+    const queue = this._queue;
+    queue[this._qHead] = queue[this._qHead + 1] = false; // drop the payload reference right away
+    this._qHead += 2;
+    this._qBytes -= bytes;
+    if (this._qHead === queue.length) {
+      queue.length = 0;
+      this._qHead = 0;
+      if (this._backlogged) {
+        this._backlogged = false;
+        this._setBacklogged(false);
+      }
+    }
+  }
+
+  private _convert(want: Want, data: Buffer, isBinary: boolean): unknown {
+    const binaryMode = this._opts.frameType === FrameType.BINARY;
+    switch (want) {
+      case WANT_ANY:
+        return isBinary || binaryMode ? data : data.toString();
+      case WANT_STEP:
+        return { value: isBinary || binaryMode ? data : data.toString(), done: false };
+      case WANT_TEXT:
+        if (isBinary) throw new TypeError('Expected text message, got binary');
+        return data.toString();
+      default:
+        if (!isBinary && !binaryMode) throw new TypeError('Expected binary message, got text');
+        return data;
+    }
+  }
+}
+
+/** The `for await` iterator over an inbox; `break` stops reading but leaves the connection open. */
+class MessageIterator implements AsyncIterableIterator<string | Buffer> {
+  constructor(private readonly _inbox: MessageInbox) {}
+
+  next(): Promise<IteratorResult<string | Buffer, undefined>> {
+    return this._inbox._step();
+  }
+
+  return(): Promise<IteratorResult<string | Buffer, undefined>> {
+    return DONE_PROMISE;
+  }
+
+  [Symbol.asyncIterator](): AsyncIterableIterator<string | Buffer> {
+    return this;
+  }
+}

@@ -1,0 +1,456 @@
+import { STATUS_CODES, type IncomingMessage } from 'node:http';
+import type { Socket } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import type { Duplex } from 'node:stream';
+import type { RawData, WebSocket as RawWebSocket, WebSocketServer } from 'ws';
+import { assertCloseArguments, closeCodeOfWsError, closeCodeToHttpStatus, CloseCode } from './close-codes';
+import { disconnectedError, WebSocketConnectionError, WebSocketError } from './errors';
+import { FrameType, WebSocketState } from './frame-type';
+import { parseSubprotocols } from './handshake';
+import { MessageInbox } from './inbox';
+import type { ResolvedWebSocketOptions } from './options';
+import { headersFromRaw, parseQuery, splitRequestTarget } from './request-info';
+import { withSubprotocol } from './subprotocol-choice';
+
+/** @internal What a connection needs from the hub that owns it. */
+export interface ConnectionOwner {
+  /** The `ws` server (noServer mode) that upgrades sockets with this payload limit. */
+  serverFor(maxPayloadBytes: number): WebSocketServer;
+  /** Answer the handshake with an HTTP error and drop the socket. */
+  refuse(ws: WebSocket, socket: Duplex, status: number, body: string): void;
+  /** The handshake completed. */
+  opened(ws: WebSocket): void;
+  /** The underlying socket is gone; called exactly once per connection. */
+  socketClosed(ws: WebSocket): void;
+}
+
+/** The peer address of a connection, captured at the handshake (it is gone from the socket once closed). */
+export interface WebSocketClient {
+  readonly host: string;
+  readonly port: number;
+}
+
+const OWNER = Symbol('serv.websocket');
+type OwnedRaw = RawWebSocket & { [OWNER]: WebSocket };
+const OPEN = 1;
+const BINARY_SEND = { binary: true } as const;
+const RESOLVED: Promise<void> = Promise.resolve();
+const noop = (): void => undefined;
+
+/** A rejected promise that does not count as unhandled: `await` still throws, fire-and-forget sends cannot crash. */
+function failed(error: Error): Promise<never> {
+  const promise = Promise.reject(error);
+  promise.catch(noop);
+  return promise;
+}
+
+/**
+ * One WebSocket connection as a handler sees it: accept or refuse the handshake, send, receive, iterate.
+ * Created by `WebSocketHub.handle()`; handlers receive it through dependency injection.
+ * @example
+ * await ws.accept();
+ * for await (const message of ws) await ws.send(`Echo: ${message}`);
+ */
+export class WebSocket extends MessageInbox {
+  /** Route parameters (`/ws/{room_id}` → `{ room_id: '42' }`), set by the routing layer. */
+  params: Record<string, unknown>;
+  /** The peer's address and port. */
+  readonly client: WebSocketClient;
+
+  private _state: WebSocketState = WebSocketState.CONNECTING;
+  private _raw: RawWebSocket | null = null;
+  private _req: IncomingMessage | null;
+  private _head: Buffer | null;
+  private readonly _socket: Duplex;
+  private readonly _url: string;
+  private readonly _rawHeaders: string[];
+  private _headers: Record<string, string> | null = null;
+  private _query: Record<string, string> | null = null;
+  private _subprotocol: string | null = null;
+  private _closeCode: number | null = null;
+  private _closeReason: string | null = null;
+  private _earlyClose: (() => void) | null;
+  private _drainWaiters: [resolve: () => void, reject: (error: Error) => void][] | null = null;
+  private _windowStart = 0;
+  private _windowCount = 0;
+  /** @internal Heartbeat: peer activity (message or pong) since the last ping. */
+  _seen = true;
+  /** @internal Heartbeat: `performance.now()` of the last ping (or of the handshake). */
+  _pingAt = 0;
+
+  /** @internal Created by the hub for one upgrade request. */
+  constructor(
+    private readonly _owner: ConnectionOwner,
+    req: IncomingMessage,
+    socket: Duplex,
+    head: Buffer,
+    options: ResolvedWebSocketOptions,
+    params: Record<string, unknown>,
+  ) {
+    super(options);
+    this.params = params;
+    this._req = req;
+    this._head = head;
+    this._socket = socket;
+    this._url = req.url ?? '/';
+    this._rawHeaders = req.rawHeaders;
+    const net = socket as Partial<Socket>;
+    this.client = Object.freeze({ host: net.remoteAddress ?? '', port: net.remotePort ?? 0 });
+    // Until accept() hands the socket to ws, a vanished peer or a socket error is ours to notice.
+    this._earlyClose = () => this._socketGone();
+    socket.on('close', this._earlyClose);
+    socket.on('error', noop);
+  }
+
+  /** The request path, as sent (not percent-decoded), without the query. */
+  get path(): string {
+    return splitRequestTarget(this._url)[0];
+  }
+
+  /** The raw query string without `?` (not decoded); use `new URLSearchParams(ws.queryString)` for repeats. */
+  get queryString(): string {
+    return splitRequestTarget(this._url)[1];
+  }
+
+  /** Decoded query parameters; for a repeated name the last value wins. */
+  get query(): Readonly<Record<string, string>> {
+    return (this._query ??= parseQuery(this.queryString));
+  }
+
+  /** Handshake request headers with lower-cased names; repeated headers are joined with ", ". */
+  get headers(): Readonly<Record<string, string>> {
+    return (this._headers ??= headersFromRaw(this._rawHeaders));
+  }
+
+  /** Subprotocols the client offered in `Sec-WebSocket-Protocol`, in its order. */
+  get requestedSubprotocols(): string[] {
+    return parseSubprotocols(this.headers['sec-websocket-protocol']) ?? [];
+  }
+
+  /** The subprotocol chosen in `accept()`, or null. */
+  get subprotocol(): string | null {
+    return this._subprotocol;
+  }
+
+  /** CONNECTING until accepted, CONNECTED while open, DISCONNECTED once closed or refused. */
+  get state(): WebSocketState {
+    return this._state;
+  }
+
+  /** True while messages can be sent and received. */
+  get isConnected(): boolean {
+    return this._state === WebSocketState.CONNECTED && (this._raw as RawWebSocket).readyState === OPEN;
+  }
+
+  /** The route's frame type: TEXT hands text frames over as strings, BINARY hands everything over as Buffers. */
+  get frameType(): FrameType {
+    return this._opts.frameType;
+  }
+
+  /** The close code once closed (ours if we closed first, the peer's otherwise, 1006 if dropped), else null. */
+  get closeCode(): number | null {
+    return this._closeCode;
+  }
+
+  /** The close reason once closed, else null. */
+  get closeReason(): string | null {
+    return this._closeReason;
+  }
+
+  /** @internal The route's resolved limits (read by the hub's heartbeat). */
+  get _limits(): ResolvedWebSocketOptions {
+    return this._opts;
+  }
+
+  /** Bytes queued for sending but not yet handed to the kernel. */
+  get bufferedAmount(): number {
+    return this._raw === null ? 0 : this._raw.bufferedAmount;
+  }
+
+  /** Complete the handshake, optionally choosing one of the client's subprotocols; only once. */
+  accept(subprotocol?: string): Promise<void> {
+    if (this._raw !== null) {
+      return failed(
+        new WebSocketConnectionError('WebSocket connection already established', {
+          errorCode: 'SERV_WS_ALREADY_ESTABLISHED',
+        }),
+      );
+    }
+    if (this._state === WebSocketState.DISCONNECTED) return failed(this._closedError());
+    if (subprotocol !== undefined && !this.requestedSubprotocols.includes(subprotocol)) {
+      const offered = this.requestedSubprotocols.map((p) => `"${p}"`).join(', ') || 'none';
+      return failed(
+        new WebSocketError(
+          `Cannot accept subprotocol ${JSON.stringify(subprotocol)} on ${this.path}: the client offered ${offered}`,
+          { errorCode: 'SERV_WS_SUBPROTOCOL' },
+        ),
+      );
+    }
+    const server = this._owner.serverFor(this._opts.maxMessageBytes);
+    const req = this._req as IncomingMessage;
+    withSubprotocol(subprotocol ?? null, () =>
+      server.handleUpgrade(req, this._socket, this._head as Buffer, (raw) => this._attach(raw)),
+    );
+    if (this._raw === null) {
+      // ws destroyed the socket instead of upgrading it: the client was already gone.
+      this._markClosed(CloseCode.ABNORMAL, 'Client went away before the handshake completed');
+      return failed(this._closedError());
+    }
+    this._owner.opened(this);
+    return RESOLVED;
+  }
+
+  /** Close with `code` and `reason`; idempotent. Before `accept()` it refuses the handshake with an HTTP status. */
+  close(code: number = CloseCode.NORMAL, reason = ''): Promise<void> {
+    assertCloseArguments(code, reason);
+    if (this._state === WebSocketState.CONNECTING) {
+      this._refuse(closeCodeToHttpStatus(code), reason, code, reason);
+    } else if (this._state === WebSocketState.CONNECTED) {
+      this._markClosed(code, reason);
+      (this._raw as RawWebSocket).close(code, reason);
+    }
+    return RESOLVED;
+  }
+
+  /**
+   * Send a message: strings as text frames (binary when frameType is BINARY), bytes as binary frames. Resolves
+   * once handed to the socket, or once it drains if more than `sendHighWaterBytes` are waiting.
+   */
+  send(data: string | Uint8Array): Promise<void> {
+    const raw = this._raw;
+    if (this._state !== WebSocketState.CONNECTED || raw === null || raw.readyState !== OPEN) {
+      return failed(this._notActive());
+    }
+    if (typeof data === 'string') {
+      if (this._opts.frameType === FrameType.BINARY) raw.send(data, BINARY_SEND);
+      else raw.send(data);
+    } else if (data instanceof Uint8Array) {
+      raw.send(data);
+    } else {
+      return failed(new TypeError(`WebSocket data must be string or bytes, got ${describe(data)}`));
+    }
+    return this._afterSend(raw);
+  }
+
+  /** Send a text frame, whatever the frame type. */
+  sendText(data: string): Promise<void> {
+    const raw = this._raw;
+    if (this._state !== WebSocketState.CONNECTED || raw === null || raw.readyState !== OPEN) {
+      return failed(this._notActive());
+    }
+    if (typeof data !== 'string') {
+      return failed(new TypeError(`WebSocket sendText() data must be a string, got ${describe(data)}`));
+    }
+    raw.send(data);
+    return this._afterSend(raw);
+  }
+
+  /** Send a binary frame; a string is sent as its UTF-8 bytes. */
+  sendBytes(data: Uint8Array | string): Promise<void> {
+    const raw = this._raw;
+    if (this._state !== WebSocketState.CONNECTED || raw === null || raw.readyState !== OPEN) {
+      return failed(this._notActive());
+    }
+    if (typeof data !== 'string' && !(data instanceof Uint8Array)) {
+      return failed(new TypeError(`WebSocket data must be string or bytes, got ${describe(data)}`));
+    }
+    raw.send(data, BINARY_SEND);
+    return this._afterSend(raw);
+  }
+
+  /** Send `value` as JSON (a binary frame when frameType is BINARY); cyclic or BigInt values raise a TypeError. */
+  sendJson(value: unknown): Promise<void> {
+    if (!this.isConnected) return failed(this._notActive());
+    let text: string | undefined;
+    try {
+      text = JSON.stringify(value);
+    } catch (err) {
+      return failed(new TypeError(`Data is not JSON serializable: ${(err as Error).message}`, { cause: err }));
+    }
+    if (text === undefined) {
+      return failed(new TypeError(`Data is not JSON serializable: ${describe(value)} has no JSON representation`));
+    }
+    return this.send(text);
+  }
+
+  private _afterSend(raw: RawWebSocket): Promise<void> {
+    const buffered = raw.bufferedAmount;
+    if (buffered <= this._opts.sendHighWaterBytes && buffered <= this._opts.maxBufferedBytes) return RESOLVED;
+    if (buffered > this._opts.maxBufferedBytes) {
+      // The peer is not reading; waiting for its close frame would keep the backlog alive, so drop it now.
+      this._markClosed(CloseCode.TRY_AGAIN_LATER, 'Send buffer limit exceeded');
+      raw.close(CloseCode.TRY_AGAIN_LATER, 'Send buffer limit exceeded');
+      raw.terminate();
+      return failed(this._closedError());
+    }
+    if (!this._socket.writableNeedDrain) return RESOLVED;
+    return new Promise<void>((resolve, reject) => {
+      if (this._drainWaiters === null) {
+        this._drainWaiters = [];
+        this._socket.once('drain', () => this._releaseDrainWaiters(null));
+      }
+      this._drainWaiters.push([resolve, reject]);
+    });
+  }
+
+  private _releaseDrainWaiters(error: Error | null): void {
+    const waiters = this._drainWaiters;
+    if (waiters === null) return;
+    this._drainWaiters = null;
+    for (const [resolve, reject] of waiters) {
+      if (error === null) resolve();
+      else reject(error);
+    }
+  }
+
+  private _attach(raw: RawWebSocket): void {
+    // Listeners go on inside the upgrade callback, before any frame can be parsed (ws issue #1322).
+    (raw as OwnedRaw)[OWNER] = this;
+    raw.on('message', onRawMessage as (data: RawData, isBinary: boolean) => void);
+    raw.on('pong', onRawPong as () => void);
+    raw.on('error', onRawError as (error: Error) => void);
+    raw.on('close', onRawClose as (code: number, reason: Buffer) => void);
+    this._raw = raw;
+    this._subprotocol = raw.protocol === '' ? null : raw.protocol;
+    this._state = WebSocketState.CONNECTED;
+    this._pingAt = performance.now();
+    this._socket.removeListener('close', this._earlyClose as () => void);
+    this._socket.removeListener('error', noop);
+    this._earlyClose = null;
+    this._req = null;
+    this._head = null;
+  }
+
+  /** @internal A message from ws: heartbeat bookkeeping, rate limit, then the inbox. */
+  _onMessage(data: Buffer, isBinary: boolean): void {
+    if (this._state !== WebSocketState.CONNECTED) return; // we already closed; the handler is done reading
+    this._seen = true;
+    const limit = this._opts.rateLimitMessages;
+    if (limit !== 0) {
+      const now = performance.now();
+      if (now - this._windowStart >= this._opts.rateLimitIntervalMs) {
+        this._windowStart = now;
+        this._windowCount = 1;
+      } else if (++this._windowCount > limit) {
+        void this.close(CloseCode.POLICY_VIOLATION, 'Rate limit exceeded');
+        return;
+      }
+    }
+    this._push(data, isBinary);
+  }
+
+  /** @internal ws reported the connection closed (after our close, the peer's, an error or a terminate). */
+  _onRawClose(code: number, reason: Buffer): void {
+    if (this._state !== WebSocketState.DISCONNECTED) this._markClosed(code, reason.toString());
+    this._owner.socketClosed(this);
+  }
+
+  /** @internal ws hit a protocol error (1007 bad UTF-8, 1009 too big…) and is closing with its code. */
+  _onRawError(error: Error): void {
+    if (this._state === WebSocketState.CONNECTED) this._markClosed(closeCodeOfWsError(error), error.message);
+  }
+
+  /**
+   * @internal One heartbeat check: ping when `heartbeatIntervalMs` has passed, terminate a peer that stayed silent
+   * for `heartbeatTimeoutMs` after a ping. Paused (backlogged) connections are skipped: the stall is ours.
+   */
+  _heartbeat(now: number): void {
+    const raw = this._raw;
+    if (raw === null || this._state !== WebSocketState.CONNECTED || this._backlogged) return;
+    const interval = this._opts.heartbeatIntervalMs;
+    if (interval === 0) return;
+    if (!this._seen) {
+      if (now - this._pingAt >= this._opts.heartbeatTimeoutMs) {
+        this._markClosed(CloseCode.ABNORMAL, 'Heartbeat timeout');
+        raw.terminate();
+      }
+      return;
+    }
+    if (now - this._pingAt >= interval) {
+      this._seen = false;
+      this._pingAt = now;
+      raw.ping();
+    }
+  }
+
+  /** @internal Refuse the handshake with an HTTP status (used by close() before accept and by the hub). */
+  _refuse(status: number, body: string, code: number, reason: string): void {
+    if (this._state !== WebSocketState.CONNECTING) return;
+    this._markClosed(code, reason);
+    this._owner.refuse(this, this._socket, status, body === '' ? (STATUS_CODES[status] ?? '') : body);
+    this._req = null;
+    this._head = null;
+  }
+
+  /** @internal Drop the connection without a closing handshake (shutdown grace period over). */
+  _terminate(): void {
+    if (this._state !== WebSocketState.DISCONNECTED) this._markClosed(CloseCode.ABNORMAL, 'Terminated');
+    if (this._raw !== null) this._raw.terminate();
+    else this._socket.destroy();
+  }
+
+  private _socketGone(): void {
+    if (this._state === WebSocketState.CONNECTING) {
+      this._markClosed(CloseCode.ABNORMAL, 'Client went away before the handshake completed');
+    }
+    this._earlyClose = null;
+    this._req = null;
+    this._head = null;
+    this._owner.socketClosed(this);
+  }
+
+  private _markClosed(code: number, reason: string): void {
+    this._state = WebSocketState.DISCONNECTED;
+    this._closeCode = code;
+    this._closeReason = reason;
+    this._wakeReader();
+    if (this._drainWaiters !== null) this._releaseDrainWaiters(this._notActive());
+  }
+
+  protected _readError(): WebSocketConnectionError | null {
+    if (this._state === WebSocketState.CONNECTED) return null;
+    return this._raw === null ? this._notActive() : this._closedError();
+  }
+
+  protected _setBacklogged(paused: boolean): void {
+    const raw = this._raw;
+    if (raw === null) return;
+    if (paused) raw.pause();
+    else raw.resume();
+  }
+
+  private _closedError(): WebSocketConnectionError {
+    return disconnectedError(this._closeCode ?? CloseCode.ABNORMAL, this._closeReason ?? '');
+  }
+
+  private _notActive(): WebSocketConnectionError {
+    return new WebSocketConnectionError('WebSocket connection is not active', {
+      errorCode: 'SERV_WS_NOT_ACTIVE',
+      code: this._closeCode ?? undefined,
+      reason: this._closeReason ?? undefined,
+    });
+  }
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (typeof value === 'object') return (value as object).constructor?.name ?? 'object';
+  return typeof value;
+}
+
+// Listeners shared by every connection (ws calls them with `this` = the ws socket): no closures per connection.
+function onRawMessage(this: OwnedRaw, data: Buffer, isBinary: boolean): void {
+  this[OWNER]._onMessage(data, isBinary);
+}
+
+function onRawPong(this: OwnedRaw): void {
+  this[OWNER]._seen = true;
+}
+
+function onRawError(this: OwnedRaw, error: Error): void {
+  this[OWNER]._onRawError(error);
+}
+
+function onRawClose(this: OwnedRaw, code: number, reason: Buffer): void {
+  this[OWNER]._onRawClose(code, reason);
+}

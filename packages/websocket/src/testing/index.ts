@@ -1,0 +1,7 @@
+export {
+  connectTestWebSocket,
+  TestWebSocket,
+  WebSocketHandshakeError,
+  type TestWebSocketClose,
+  type TestWebSocketOptions,
+} from './test-websocket';
