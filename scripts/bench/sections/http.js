@@ -50,7 +50,8 @@ async function measure(id, opts) {
     if (result.errors > 0 || result.non2xx > 0 || result.timeouts > 0) {
       throw new Error(`${result.errors} errors, ${result.non2xx} non-2xx answers, ${result.timeouts} timeouts under load`);
     }
-    return { status: 'ok', ...result, serverCpuPercent: serverCpu };
+    const perCpuSecond = serverCpu ? result.reqPerSec / (serverCpu / 100) : null;
+    return { status: 'ok', ...result, serverCpuPercent: serverCpu, reqPerServerCpuSecond: perCpuSecond };
   } finally {
     await server.child.stop();
   }
@@ -88,14 +89,14 @@ async function runHttp(opts, log) {
 }
 
 function render(rows, opts) {
-  const headers = ['server', 'req/s', 'MB/s', 'p50 ms', 'p99 ms', 'server CPU %', 'ratio to node:http', 'ratio to fastify', 'target'];
+  const headers = ['server', 'req/s', 'MB/s', 'p50 ms', 'p99 ms', 'server CPU %', 'req / server CPU-s', 'ratio to node:http', 'ratio to fastify', 'target'];
   const body = rows.map((r) => {
-    if (r.status !== 'ok') return [r.server, `${r.status} (see below)`, '', '', '', '', '', '', r.kind === 'serv' ? 'FAIL' : ''];
+    if (r.status !== 'ok') return [r.server, `${r.status} (see below)`, '', '', '', '', '', '', '', r.kind === 'serv' ? 'FAIL' : ''];
     const ratios = r.ratios || {};
     const target = r.kind === 'serv'
       ? Object.entries(TARGETS).map(([baseId, min]) => `${verdict(ratios[baseId] !== undefined && ratios[baseId] >= min)} (≥ ${min.toFixed(1)}× ${baseId === 'fastify' ? 'fastify' : 'node:http'})`).join(', ')
       : '';
-    return [r.server, num(r.reqPerSec), num(r.mbPerSec), num(r.p50Ms, 0), num(r.p99Ms, 0), num(r.serverCpuPercent, 0),
+    return [r.server, num(r.reqPerSec), num(r.mbPerSec), num(r.p50Ms, 0), num(r.p99Ms, 0), num(r.serverCpuPercent, 0), num(r.reqPerServerCpuSecond),
       r.serverId === 'node-http' ? 'baseline' : ratio(ratios['node-http']), r.serverId === 'fastify' ? 'baseline' : r.serverId === 'serv' ? ratio(ratios.fastify) : '', target];
   });
   const note = `autocannon, ${opts.httpConnections} connections, no pipelining, ${opts.durationMs / 1000} s${opts.quick ? '' : ' after a 1 s warm-up'}; GET /users/42 answering {"id":42,"name":"user-42"} (checked before the run); latency has autocannon's 1 ms resolution; fastify with a response schema, as in its own benchmarks.`;

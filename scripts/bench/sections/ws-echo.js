@@ -50,7 +50,9 @@ async function runCell(server, cell, opts) {
   });
   if (result.errors > 0) throw new Error(`${result.errors} echoes did not match the sent payload`);
   if (result.closedEarly > 0) throw new Error(`${result.closedEarly} connections were closed by the server during the run`);
-  return { ...result, serverCpuPercent: serverCpu };
+  // Echoes per second of server CPU: shows the framework's cost even when the load generator caps throughput.
+  const perCpuSecond = serverCpu ? result.msgsPerSec / (serverCpu / 100) : null;
+  return { ...result, serverCpuPercent: serverCpu, msgsPerServerCpuSecond: perCpuSecond };
 }
 
 /** Runs the echo matrix against bare ws, Serv and (with --peers) the peers; returns the section result. */
@@ -102,14 +104,14 @@ async function runWsEcho(opts, log) {
 }
 
 function render(rows, opts) {
-  const headers = ['mode', 'conns', 'payload', 'server', 'msg/s', 'MB/s', 'p50 ms', 'p99 ms', 'server CPU %', 'loadgen CPU %', 'ratio to bare ws', 'target'];
+  const headers = ['mode', 'conns', 'payload', 'server', 'msg/s', 'MB/s', 'p50 ms', 'p99 ms', 'server CPU %', 'msg / server CPU-s', 'loadgen CPU %', 'ratio to bare ws', 'target'];
   const body = rows.map((r) => {
     const mode = r.mode === 'single' ? '1 in flight' : `${r.inflight} in flight`;
     const payload = r.size >= 1024 ? `${r.size / 1024} KiB` : `${r.size} B`;
-    if (r.status !== 'ok') return [mode, r.connections, payload, r.server, `${r.status} (see below)`, '', '', '', '', '', '', r.kind === 'serv' ? 'FAIL' : ''];
+    if (r.status !== 'ok') return [mode, r.connections, payload, r.server, `${r.status} (see below)`, '', '', '', '', '', '', '', r.kind === 'serv' ? 'FAIL' : ''];
     const target = r.kind === 'serv' ? `${verdict(r.pass)} (≥ ${TARGET_RATIO} on ${r.ratioOf === 'mbPerSec' ? 'MB/s' : 'msg/s'})` : '';
     return [mode, r.connections, payload, r.server, num(r.msgsPerSec), num(r.mbPerSec), num(r.p50Ms, 2), num(r.p99Ms, 2),
-      num(r.serverCpuPercent, 0), num(r.loadCpuPercent, 0), r.serverId === 'ws' ? 'baseline' : ratio(r.ratio), target];
+      num(r.serverCpuPercent, 0), num(r.msgsPerServerCpuSecond), num(r.loadCpuPercent, 0), r.serverId === 'ws' ? 'baseline' : ratio(r.ratio), target];
   });
   const note = `Duration ${opts.durationMs / 1000} s per cell after ${opts.warmupMs / 1000} s warm-up; text frames; MB/s counts echoed payload bytes (10^6) one way; latency is send → matching echo.`;
   return `${note}\n\n${markdownTable(headers, body)}${problemNotes(rows)}`;
