@@ -1,6 +1,10 @@
 import { sep } from 'node:path';
 
-const INTERNAL = [`${sep}packages${sep}core${sep}`, `${sep}@serv${sep}core${sep}`, `${sep}node_modules${sep}tsyringe${sep}`, `${sep}reflect-metadata${sep}`];
+// Frames inside Serv's own packages (sources in the monorepo, builds when installed) and any dependency
+// (tsyringe, reflect-metadata, a test runner) are not where the user declared the route.
+const INTERNAL = /[\\/](?:node_modules|packages[\\/](?:core|websocket|cli)[\\/](?:src|dist))[\\/]/;
+// TypeScript's (and esbuild's) decorator helper sits at the top of the user's file, not at the class.
+const HELPER = /^\s*at (?:__decorate|__decorateClass|__esDecorate)\b/;
 
 /**
  * The `file:line` of the user code running a decorator, read from the stack once at decoration time,
@@ -9,8 +13,9 @@ const INTERNAL = [`${sep}packages${sep}core${sep}`, `${sep}@serv${sep}core${sep}
 export function declaredAt(): string | undefined {
   const stack = new Error().stack?.split('\n').slice(2) ?? [];
   for (const frame of stack) {
+    if (HELPER.test(frame)) continue;
     const m = /\(?((?:[A-Za-z]:)?[^():]+):(\d+):\d+\)?\s*$/.exec(frame);
-    if (m === null || m[1].startsWith('node:') || INTERNAL.some((p) => m[1].includes(p))) continue;
+    if (m === null || m[1].startsWith('node:') || INTERNAL.test(m[1])) continue;
     const cwd = process.cwd() + sep;
     return `${m[1].startsWith(cwd) ? m[1].slice(cwd.length) : m[1]}:${m[2]}`;
   }
