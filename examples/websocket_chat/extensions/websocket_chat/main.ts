@@ -17,9 +17,9 @@ export class ChatPageRoute {
  */
 export async function echoWebsocketHandler(ws: WebSocket, ctx: HandlerContext): Promise<void> {
   const client = `${ws.client.host}:${ws.client.port}`;
-  const logger = ctx.app.logger;
+  const logger = ctx.app.logger.child('websocket_chat');
   await ws.accept();
-  logger.info(`chat: ${client} connected`);
+  logger.info(`${client} connected`);
   let count = 0;
   try {
     for await (const message of ws) {
@@ -27,6 +27,6 @@ export async function echoWebsocketHandler(ws: WebSocket, ctx: HandlerContext): 
       count += 1;
     }
   } finally {
-    logger.info(`chat: ${client} disconnected after ${count} message(s)`);
+    logger.info(`${client} disconnected after ${count} message(s)`);
   }
 }
