@@ -7,7 +7,8 @@ const HELP = `Usage: npm run bench -- [options]
 
   --quick            smoke mode: ~0.5 s cells, 10 echo connections, 500 idle connections, 1 startup run
   --only LIST        run only these sections (comma-separated): ${SECTIONS.join(', ')}
-  --duration SEC     measured seconds per echo / HTTP cell (default 5; --quick 0.5)
+  --duration SEC     measured seconds per echo / HTTP round (default 3; --quick 0.5)
+  --rounds N         interleaved rounds per echo / HTTP cell, median reported (default 3; --quick 1)
   --idle N           idle connections per server (default 10000; --quick 500)
   --max              idle test up to the descriptor limit (ulimit -n), over 127.0.0.2-9 source addresses
   --runs N           startup runs per variant (default 5; --quick 1)
@@ -45,6 +46,7 @@ function parseArgs(argv) {
       case '--only': raw.only = value(); break;
       case '--duration': raw.duration = positive('--duration', value()); break;
       case '--idle': raw.idle = Math.floor(positive('--idle', value())); break;
+      case '--rounds': raw.rounds = Math.floor(positive('--rounds', value())); break;
       case '--runs': raw.runs = Math.floor(positive('--runs', value())); break;
       case '--pipeline': raw.pipeline = Math.floor(positive('--pipeline', value())); break;
       default: throw new UsageError(`unknown option "${arg}"; see --help`);
@@ -56,7 +58,7 @@ function parseArgs(argv) {
     const unknown = sections.filter((s) => !SECTIONS.includes(s));
     if (unknown.length > 0 || sections.length === 0) throw new UsageError(`--only takes ${SECTIONS.join('|')} (comma-separated), got "${raw.only}"`);
   }
-  const durationMs = Math.round((raw.duration ?? (raw.quick ? 0.5 : 5)) * 1000);
+  const durationMs = Math.round((raw.duration ?? (raw.quick ? 0.5 : 3)) * 1000);
   return {
     help: raw.help,
     quick: raw.quick,
@@ -65,6 +67,7 @@ function parseArgs(argv) {
     write: raw.write,
     sections,
     durationMs,
+    rounds: raw.rounds ?? (raw.quick ? 1 : 3),
     warmupMs: raw.quick ? 200 : Math.min(1000, Math.max(200, Math.round(durationMs / 5))),
     wsConnections: raw.quick ? [10] : [50, 500],
     pipeline: raw.pipeline ?? 32,

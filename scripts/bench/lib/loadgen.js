@@ -6,7 +6,8 @@ const { spawnProcess } = require('./processes');
 const { LOADGEN_DIR } = require('./paths');
 
 /**
- * Spawns `loadgen/<script>` with `config` as its JSON argument; calls `onPhase(name)` on its phase messages;
+ * Spawns `loadgen/<script>` with `config` as its JSON argument; calls `onPhase(name, loadPid)` on its phase
+ * messages;
  * resolves with its `result` message (rejecting on `error` in it, on exit, or after timeoutMs).
  */
 async function runLoad(script, config, { onPhase, timeoutMs, raiseFdLimit = false }) {
@@ -17,7 +18,7 @@ async function runLoad(script, config, { onPhase, timeoutMs, raiseFdLimit = fals
   });
   if (onPhase) {
     child.proc.on('message', (message) => {
-      if (message && message.type === 'phase') onPhase(message.phase);
+      if (message && message.type === 'phase') onPhase(message.phase, child.pid);
     });
   }
   try {

@@ -1,15 +1,17 @@
 'use strict';
 /**
  * Section 3, HTTP: autocannon (in its own process) against `GET /users/42` on bare node:http, fastify and a Serv
- * route class with an injected service and an `{id:int}` parameter. Every server's answer is checked first, so a
- * fast 404 can never pass for a fast route.
+ * route class with an injected service and an `{id:int}` parameter, in interleaved rounds (median reported). Every
+ * server's answer is checked first, so a fast 404 can never pass for a fast route.
  */
 
 const { HTTP_SERVERS, startServer } = require('../lib/servers');
 const { runLoad } = require('../lib/loadgen');
 const { cpuMeter } = require('../lib/proc-stat');
+const { interleave, medianResult, spread, formatSpread } = require('../lib/rounds');
 const { num, ratio, verdict, markdownTable, problemNotes } = require('../lib/table');
 
+const IDS = ['node-http', 'fastify', 'serv'];
 const TARGETS = { fastify: 1.0, 'node-http': 0.9 };
 const EXPECTED = { id: 42, name: 'user-42' };
 
@@ -29,53 +31,73 @@ async function checkAnswer(port) {
   }
 }
 
-async function measure(id, opts) {
-  const server = await startServer(HTTP_SERVERS[id]);
+async function measure(server, opts) {
+  let meter = null;
+  let cpu = {};
+  const result = await runLoad('http.js', {
+    url: `http://127.0.0.1:${server.port}/users/42`,
+    connections: opts.httpConnections,
+    durationSec: opts.durationMs / 1000,
+    warmupSec: opts.quick ? 0 : 1,
+  }, {
+    timeoutMs: opts.durationMs + 60000,
+    onPhase: (phase, loadPid) => {
+      if (phase === 'measure') meter = cpuMeter({ server: server.child.pid, load: loadPid });
+      if (phase === 'drain' && meter) cpu = meter.stop();
+    },
+  });
+  if (result.errors > 0 || result.non2xx > 0 || result.timeouts > 0) {
+    throw new Error(`${result.errors} errors, ${result.non2xx} non-2xx answers, ${result.timeouts} timeouts under load`);
+  }
+  return {
+    ...result,
+    serverCpuPercent: cpu.server ?? null,
+    loadCpuPercent: cpu.load ?? null,
+    othersCpuPercent: cpu.othersUser ?? null,
+    reqPerServerCpuSecond: cpu.server ? result.reqPerSec / (cpu.server / 100) : null,
+  };
+}
+
+/** Starts a server and checks its answer; a server that cannot start is "unavailable", a wrong answer "failed". */
+async function prepare(id) {
+  const spec = HTTP_SERVERS[id];
+  const reason = spec.unavailable();
+  if (reason) return { status: 'unavailable', reason };
+  let server;
+  try {
+    server = await startServer(spec);
+  } catch (error) {
+    return { status: spec.kind === 'serv' ? 'unavailable' : 'failed', reason: error.message };
+  }
   try {
     await checkAnswer(server.port);
-    let meter = null;
-    let serverCpu = null;
-    const result = await runLoad('http.js', {
-      url: `http://127.0.0.1:${server.port}/users/42`,
-      connections: opts.httpConnections,
-      durationSec: opts.durationMs / 1000,
-      warmupSec: opts.quick ? 0 : 1,
-    }, {
-      timeoutMs: opts.durationMs + 60000,
-      onPhase: (phase) => {
-        if (phase === 'measure') meter = cpuMeter(server.child.pid);
-        if (phase === 'drain' && meter) serverCpu = meter.stop();
-      },
-    });
-    if (result.errors > 0 || result.non2xx > 0 || result.timeouts > 0) {
-      throw new Error(`${result.errors} errors, ${result.non2xx} non-2xx answers, ${result.timeouts} timeouts under load`);
-    }
-    const perCpuSecond = serverCpu ? result.reqPerSec / (serverCpu / 100) : null;
-    return { status: 'ok', ...result, serverCpuPercent: serverCpu, reqPerServerCpuSecond: perCpuSecond };
-  } finally {
+    return { status: 'ok', server };
+  } catch (error) {
     await server.child.stop();
+    return { status: 'failed', reason: error.message };
   }
 }
 
 /** Runs the HTTP comparison; returns the section result. */
 async function runHttp(opts, log) {
+  const prepared = {};
+  for (const id of IDS) prepared[id] = await prepare(id);
   const rows = [];
-  for (const id of ['node-http', 'fastify', 'serv']) {
-    const spec = HTTP_SERVERS[id];
-    const row = { server: spec.label, serverId: id, kind: spec.kind };
-    const reason = spec.unavailable();
-    if (reason) {
-      Object.assign(row, { status: 'unavailable', reason });
-    } else {
-      try {
-        Object.assign(row, await measure(id, opts));
-      } catch (error) {
-        const startFailure = /exited|listening/.test(error.message) && row.kind === 'serv';
-        Object.assign(row, { status: startFailure ? 'unavailable' : 'failed', reason: error.message });
-      }
+  try {
+    const running = IDS.filter((id) => prepared[id].status === 'ok');
+    const measured = await interleave(running, opts.rounds, (id) => measure(prepared[id].server, opts));
+    for (const id of IDS) {
+      const spec = HTTP_SERVERS[id];
+      const row = { server: spec.label, serverId: id, kind: spec.kind };
+      const m = measured[id];
+      if (prepared[id].status !== 'ok') Object.assign(row, { status: prepared[id].status, reason: prepared[id].reason });
+      else if (m.error) Object.assign(row, { status: 'failed', reason: m.error.message });
+      else Object.assign(row, { status: 'ok' }, medianResult(m.results, 'reqPerSec'), { spread: spread(m.results, 'reqPerSec'), rounds: m.results });
+      rows.push(row);
+      log(`  http ${spec.label}: ${row.status === 'ok' ? `${num(row.reqPerSec)} req/s` : `${row.status}: ${row.reason.split('\n')[0]}`}`);
     }
-    rows.push(row);
-    log(`  http ${spec.label}: ${row.status === 'ok' ? `${num(row.reqPerSec)} req/s` : `${row.status}: ${row.reason.split('\n')[0]}`}`);
+  } finally {
+    await Promise.all(IDS.filter((id) => prepared[id].server).map((id) => prepared[id].server.child.stop()));
   }
   const byId = Object.fromEntries(rows.map((r) => [r.serverId, r]));
   const serv = byId.serv;
@@ -89,17 +111,18 @@ async function runHttp(opts, log) {
 }
 
 function render(rows, opts) {
-  const headers = ['server', 'req/s', 'MB/s', 'p50 ms', 'p99 ms', 'server CPU %', 'req / server CPU-s', 'ratio to node:http', 'ratio to fastify', 'target'];
+  const headers = ['server', 'req/s', 'MB/s', 'spread', 'p50 ms', 'p99 ms', 'server CPU %', 'req / server CPU-s', 'loadgen CPU %', 'others CPU %', 'ratio to node:http', 'ratio to fastify', 'target'];
   const body = rows.map((r) => {
-    if (r.status !== 'ok') return [r.server, `${r.status} (see below)`, '', '', '', '', '', '', '', r.kind === 'serv' ? 'FAIL' : ''];
+    if (r.status !== 'ok') return [r.server, `${r.status} (see below)`, ...Array(headers.length - 3).fill(''), r.kind === 'serv' ? 'FAIL' : ''];
     const ratios = r.ratios || {};
     const target = r.kind === 'serv'
       ? Object.entries(TARGETS).map(([baseId, min]) => `${verdict(ratios[baseId] !== undefined && ratios[baseId] >= min)} (≥ ${min.toFixed(1)}× ${baseId === 'fastify' ? 'fastify' : 'node:http'})`).join(', ')
       : '';
-    return [r.server, num(r.reqPerSec), num(r.mbPerSec), num(r.p50Ms, 0), num(r.p99Ms, 0), num(r.serverCpuPercent, 0), num(r.reqPerServerCpuSecond),
+    return [r.server, num(r.reqPerSec), num(r.mbPerSec), formatSpread(r.spread, opts.rounds), num(r.p50Ms, 0), num(r.p99Ms, 0), num(r.serverCpuPercent, 0),
+      num(r.reqPerServerCpuSecond), num(r.loadCpuPercent, 0), num(r.othersCpuPercent, 0),
       r.serverId === 'node-http' ? 'baseline' : ratio(ratios['node-http']), r.serverId === 'fastify' ? 'baseline' : r.serverId === 'serv' ? ratio(ratios.fastify) : '', target];
   });
-  const note = `autocannon, ${opts.httpConnections} connections, no pipelining, ${opts.durationMs / 1000} s${opts.quick ? '' : ' after a 1 s warm-up'}; GET /users/42 answering {"id":42,"name":"user-42"} (checked before the run); latency has autocannon's 1 ms resolution; fastify with a response schema, as in its own benchmarks.`;
+  const note = `autocannon, ${opts.httpConnections} connections, no pipelining, ${opts.rounds} interleaved round(s) of ${opts.durationMs / 1000} s${opts.quick ? '' : ' each after a 1 s warm-up'}, median round reported; GET /users/42 answering {"id":42,"name":"user-42"} (checked before the run); latency has autocannon's 1 ms resolution; fastify with a response schema, as in its own benchmarks.`;
   return `${note}\n\n${markdownTable(headers, body)}${problemNotes(rows)}`;
 }
 

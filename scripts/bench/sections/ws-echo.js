@@ -1,13 +1,14 @@
 'use strict';
 /**
  * Section 1, WebSocket echo: throughput and latency of each server over a matrix of connections × payload size ×
- * (one in flight | pipelined). Cells run server after server back to back, so drift hits every server alike and each
- * ratio compares figures from the same minute.
+ * (one in flight | pipelined). Each cell is measured in interleaved rounds (see lib/rounds.js) and reports the median
+ * round, so drift and outside load hit every server alike and each ratio compares figures from the same minute.
  */
 
 const { WS_SERVERS, startServer } = require('../lib/servers');
 const { runLoad } = require('../lib/loadgen');
 const { cpuMeter } = require('../lib/proc-stat');
+const { interleave, medianResult, spread, formatSpread } = require('../lib/rounds');
 const { num, ratio, verdict, markdownTable, problemNotes } = require('../lib/table');
 
 const TARGET_RATIO = 0.95;
@@ -31,7 +32,7 @@ function targetFigure(cell) {
 
 async function runCell(server, cell, opts) {
   let meter = null;
-  let serverCpu = null;
+  let cpu = {};
   const result = await runLoad('ws-echo.js', {
     url: `ws://127.0.0.1:${server.port}${server.spec.wsPath}`,
     protocol: server.spec.protocol,
@@ -43,16 +44,21 @@ async function runCell(server, cell, opts) {
     durationMs: opts.durationMs,
   }, {
     timeoutMs: opts.warmupMs + opts.durationMs + 60000,
-    onPhase: (phase) => {
-      if (phase === 'measure') meter = cpuMeter(server.child.pid);
-      if (phase === 'drain' && meter) serverCpu = meter.stop();
+    onPhase: (phase, loadPid) => {
+      if (phase === 'measure') meter = cpuMeter({ server: server.child.pid, load: loadPid });
+      if (phase === 'drain' && meter) cpu = meter.stop();
     },
   });
   if (result.errors > 0) throw new Error(`${result.errors} echoes did not match the sent payload`);
   if (result.closedEarly > 0) throw new Error(`${result.closedEarly} connections were closed by the server during the run`);
-  // Echoes per second of server CPU: shows the framework's cost even when the load generator caps throughput.
-  const perCpuSecond = serverCpu ? result.msgsPerSec / (serverCpu / 100) : null;
-  return { ...result, serverCpuPercent: serverCpu, msgsPerServerCpuSecond: perCpuSecond };
+  return {
+    ...result,
+    serverCpuPercent: cpu.server ?? null,
+    loadCpuPercent: cpu.load ?? result.loadCpuPercent,
+    othersCpuPercent: cpu.othersUser ?? null,
+    // Echoes per second of server CPU: shows the framework's cost even when the load generator caps throughput.
+    msgsPerServerCpuSecond: cpu.server ? result.msgsPerSec / (cpu.server / 100) : null,
+  };
 }
 
 /** Runs the echo matrix against bare ws, Serv and (with --peers) the peers; returns the section result. */
@@ -70,19 +76,17 @@ async function runWsEcho(opts, log) {
   const rows = [];
   try {
     for (const cell of matrix(opts)) {
+      const figure = targetFigure(cell);
+      const running = ids.filter((id) => !startErrors[id]);
+      const measured = await interleave(running, opts.rounds, (id) => runCell(servers[id], cell, opts));
       const byServer = {};
       for (const id of ids) {
         const spec = WS_SERVERS[id];
         const row = { server: spec.label, serverId: id, kind: spec.kind, ...cell };
-        if (startErrors[id]) {
-          Object.assign(row, { status: 'unavailable', reason: startErrors[id] });
-        } else {
-          try {
-            Object.assign(row, { status: 'ok' }, await runCell(servers[id], cell, opts));
-          } catch (error) {
-            Object.assign(row, { status: 'failed', reason: error.message });
-          }
-        }
+        const m = measured[id];
+        if (startErrors[id]) Object.assign(row, { status: 'unavailable', reason: startErrors[id] });
+        else if (m.error) Object.assign(row, { status: 'failed', reason: m.error.message });
+        else Object.assign(row, { status: 'ok' }, medianResult(m.results, figure), { spread: spread(m.results, figure), rounds: m.results });
         byServer[id] = row;
         rows.push(row);
         log(`  ws echo ${cell.mode} ${cell.connections}c ${cell.size}B ${spec.label}: ${row.status === 'ok' ? `${num(row.msgsPerSec)} msg/s` : `${row.status}: ${row.reason.split('\n')[0]}`}`);
@@ -91,7 +95,6 @@ async function runWsEcho(opts, log) {
       for (const id of ids) {
         const row = byServer[id];
         if (id === 'ws' || row.status !== 'ok' || base.status !== 'ok') continue;
-        const figure = targetFigure(cell);
         row.ratio = row[figure] / base[figure];
         row.ratioOf = figure;
         if (row.kind === 'serv') row.pass = row.ratio >= TARGET_RATIO;
@@ -104,31 +107,31 @@ async function runWsEcho(opts, log) {
 }
 
 function render(rows, opts) {
-  const headers = ['mode', 'conns', 'payload', 'server', 'msg/s', 'MB/s', 'p50 ms', 'p99 ms', 'server CPU %', 'msg / server CPU-s', 'loadgen CPU %', 'ratio to bare ws', 'target'];
+  const headers = ['mode', 'conns', 'payload', 'server', 'msg/s', 'MB/s', 'spread', 'p50 ms', 'p99 ms', 'server CPU %', 'msg / server CPU-s', 'loadgen CPU %', 'others CPU %', 'ratio to bare ws', 'target'];
   const body = rows.map((r) => {
     const mode = r.mode === 'single' ? '1 in flight' : `${r.inflight} in flight`;
     const payload = r.size >= 1024 ? `${r.size / 1024} KiB` : `${r.size} B`;
-    if (r.status !== 'ok') return [mode, r.connections, payload, r.server, `${r.status} (see below)`, '', '', '', '', '', '', '', r.kind === 'serv' ? 'FAIL' : ''];
+    if (r.status !== 'ok') return [mode, r.connections, payload, r.server, `${r.status} (see below)`, ...Array(headers.length - 6).fill(''), r.kind === 'serv' ? 'FAIL' : ''];
     const target = r.kind === 'serv' ? `${verdict(r.pass)} (≥ ${TARGET_RATIO} on ${r.ratioOf === 'mbPerSec' ? 'MB/s' : 'msg/s'})` : '';
-    return [mode, r.connections, payload, r.server, num(r.msgsPerSec), num(r.mbPerSec), num(r.p50Ms, 2), num(r.p99Ms, 2),
-      num(r.serverCpuPercent, 0), num(r.msgsPerServerCpuSecond), num(r.loadCpuPercent, 0), r.serverId === 'ws' ? 'baseline' : ratio(r.ratio), target];
+    return [mode, r.connections, payload, r.server, num(r.msgsPerSec), num(r.mbPerSec), formatSpread(r.spread, opts.rounds), num(r.p50Ms, 2), num(r.p99Ms, 2),
+      num(r.serverCpuPercent, 0), num(r.msgsPerServerCpuSecond), num(r.loadCpuPercent, 0), num(r.othersCpuPercent, 0),
+      r.serverId === 'ws' ? 'baseline' : ratio(r.ratio), target];
   });
-  const note = `Duration ${opts.durationMs / 1000} s per cell after ${opts.warmupMs / 1000} s warm-up; text frames; MB/s counts echoed payload bytes (10^6) one way; latency is send → matching echo.`;
+  const note = `${opts.rounds} interleaved round(s) of ${opts.durationMs / 1000} s per cell, each after ${opts.warmupMs / 1000} s warm-up; figures are the median round, spread = ±half the range of the rounds; text frames; MB/s counts echoed payload bytes (10^6) one way; latency is send → matching echo; CPU in % of one core over the measured window ("others" = user CPU of every other process: outside noise).`;
   return `${note}\n\n${markdownTable(headers, body)}${problemNotes(rows)}`;
 }
 
 function targets(rows) {
   const serv = rows.filter((r) => r.kind === 'serv');
-  const pick = (size) => serv.filter((r) => r.size === size);
-  const summarise = (list, figure, label) => {
+  const summarise = (list, label) => {
     const ok = list.filter((r) => r.status === 'ok');
     const worst = ok.length > 0 ? Math.min(...ok.map((r) => r.ratio)) : null;
     const pass = list.length > 0 && ok.length === list.length && worst !== null ? worst >= TARGET_RATIO : false;
     return { figure: label, target: `≥ ${TARGET_RATIO}× bare ws`, measured: worst === null ? 'unavailable' : `worst ${ratio(worst)} (${ok.length} cells)`, pass };
   };
   return [
-    summarise(pick(64), 'msgsPerSec', 'echo messages/s, 64 B (every connection count and mode)'),
-    summarise(pick(16 * 1024), 'mbPerSec', 'echo MB/s, 16 KiB (every connection count and mode)'),
+    summarise(serv.filter((r) => r.size === 64), 'echo messages/s, 64 B (every connection count and mode)'),
+    summarise(serv.filter((r) => r.size === 16 * 1024), 'echo MB/s, 16 KiB (every connection count and mode)'),
   ];
 }
 
