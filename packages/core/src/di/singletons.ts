@@ -37,8 +37,17 @@ export function ensureSingleton(
   }
   const tokens = (Reflect.getOwnMetadata(TSYRINGE_INJECTION_TOKENS, cls) as Record<number, unknown> | undefined) ?? {};
   (types ?? []).forEach((type, index) => {
-    const token = tokens[index] ?? type;
-    if (tokens[index] === undefined && isOpaqueType(type)) {
+    const explicit = explicitToken(tokens[index]);
+    const token = explicit ?? type;
+    const optional = (tokens[index] as { isOptional?: boolean } | undefined)?.isOptional === true;
+    if ((typeof token === 'string' || typeof token === 'symbol') && !optional && !container.isRegistered(token, true) && !scopes.has(token)) {
+      // Caught here rather than by tsyringe at construction, whose message does not say how to provide the token.
+      throw new InjectionError(
+        `Cannot inject parameter #${index} of ${cls.name}'s constructor: nothing provides ${tokenName(token)}; ` +
+          `add it to createApp({ providers: [{ provide: ${tokenName(token)}, useValue: … }] })`,
+      );
+    }
+    if (explicit === undefined && isOpaqueType(type)) {
       throw new InjectionError(
         `Cannot inject parameter #${index} of ${cls.name}'s constructor: its type is ${type === undefined ? 'unknown' : tokenName(type)} ` +
           `(an interface, a primitive or a type-only import compiles to that); inject a class, or pass a token with @Inject(TOKEN)`,
@@ -49,4 +58,10 @@ export function ensureSingleton(
     }
   });
   registerProvider(container, cls, scopes);
+}
+
+/** The token of a tsyringe `@inject()` entry: tsyringe 4.10 stores `{ token, multiple, isOptional }`, older ones the bare token. */
+function explicitToken(entry: unknown): unknown {
+  if (entry !== null && typeof entry === 'object' && 'token' in entry) return (entry as { token: unknown }).token;
+  return entry;
 }
