@@ -72,6 +72,12 @@ export function compileHandler(record: RouteRecord, env: CompileEnv): Invoker {
 function paramResolver(spec: ParamSpec | undefined, type: unknown, hasTypes: boolean, where: string, record: RouteRecord, env: CompileEnv): Resolver {
   if (spec === undefined || spec.kind === 'inject') {
     const token = spec?.token ?? type;
+    if (hasTypes && token === undefined) {
+      throw new InjectionError(
+        `Cannot resolve ${where}: its type was still undefined when the class was decorated, which happens when two modules import each other; ` +
+          'break the import cycle or pass a token: @Inject(MyService)',
+      );
+    }
     if (token === undefined || (!hasTypes && spec?.token === undefined)) {
       throw new InjectionError(
         `Cannot resolve ${where}: no type metadata was emitted; compile with "emitDecoratorMetadata": true (serv launch does this for you) or pass a token: @Inject(MyService)`,

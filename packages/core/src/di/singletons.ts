@@ -47,9 +47,15 @@ export function ensureSingleton(
           `add it to createApp({ providers: [{ provide: ${tokenName(token)}, useValue: … }] })`,
       );
     }
+    if (explicit === undefined && type === undefined) {
+      throw new InjectionError(
+        `Cannot inject parameter #${index} of ${cls.name}'s constructor: its type was still undefined when ${cls.name} was decorated, ` +
+          `which happens when two modules import each other; break the import cycle, or pass a lazy token: @Inject(delay(() => TheClass)) with delay from tsyringe`,
+      );
+    }
     if (explicit === undefined && isOpaqueType(type)) {
       throw new InjectionError(
-        `Cannot inject parameter #${index} of ${cls.name}'s constructor: its type is ${type === undefined ? 'unknown' : tokenName(type)} ` +
+        `Cannot inject parameter #${index} of ${cls.name}'s constructor: its type is ${tokenName(type)} ` +
           `(an interface, a primitive or a type-only import compiles to that); inject a class, or pass a token with @Inject(TOKEN)`,
       );
     }
