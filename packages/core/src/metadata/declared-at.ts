@@ -16,6 +16,8 @@ export function declaredAt(): string | undefined {
     if (HELPER.test(frame)) continue;
     const m = /\(?((?:[A-Za-z]:)?[^():]+):(\d+):\d+\)?\s*$/.exec(frame);
     if (m === null || m[1].startsWith('node:') || INTERNAL.test(m[1])) continue;
+    // Code run through eval or new Function has no file to point at.
+    if (m[1].includes('<anonymous>')) return undefined;
     const cwd = process.cwd() + sep;
     return `${m[1].startsWith(cwd) ? m[1].slice(cwd.length) : m[1]}:${m[2]}`;
   }
