@@ -40,6 +40,13 @@ export function ensureSingleton(
     const explicit = explicitToken(tokens[index]);
     const token = explicit ?? type;
     const optional = (tokens[index] as { isOptional?: boolean } | undefined)?.isOptional === true;
+    if (scopes.get(token) === 'request') {
+      // tsyringe would build it once in the app container and hand that one instance to every request.
+      throw new InjectionError(
+        `Cannot inject parameter #${index} of ${cls.name}'s constructor: ${tokenName(token)} is request-scoped but ${cls.name} lives as long as the app; ` +
+          'inject it into the handler method instead (@Inject() on a method parameter)',
+      );
+    }
     if ((typeof token === 'string' || typeof token === 'symbol') && !optional && !container.isRegistered(token, true) && !scopes.has(token)) {
       // Caught here rather than by tsyringe at construction, whose message does not say how to provide the token.
       throw new InjectionError(
