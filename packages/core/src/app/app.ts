@@ -296,8 +296,19 @@ export class App {
       ctx.settings = match.route.settings;
       pipeline = this.pipelines.get(match.route) as Pipeline;
     }
-    void this.run(ctx, pipeline);
+    this.run(ctx, pipeline).catch((err: unknown) => this.abandon(ctx, err));
   };
+
+  /** Last resort when answering itself failed (a throwing log sink, say): drop the connection, never the process. */
+  private abandon(ctx: RequestContext, err: unknown): void {
+    this.inFlight.delete(ctx);
+    ctx.res.destroy();
+    try {
+      this.logger.error(`Answering ${ctx.method} ${ctx.path} failed; the connection was dropped`, err);
+    } catch {
+      // The logger is what failed; there is nowhere left to report to.
+    }
+  }
 
   private async run(ctx: RequestContext, pipeline: Pipeline): Promise<void> {
     const started = this.settings.debug ? performance.now() : 0;
@@ -338,7 +349,8 @@ export class App {
         break;
       }
     }
-    const status = (err as { status?: unknown }).status;
+    // `throw null` and `throw 'text'` are legal JavaScript; reading `.status` off null used to reject here, unhandled.
+    const status = typeof err === 'object' && err !== null ? (err as { status?: unknown }).status : undefined;
     if (typeof status !== 'number' || status >= 500) this.logger.error(`${ctx.method} ${ctx.path} failed`, err);
     return defaultErrorResponse(err, ctx.header('accept'), this.settings.debug);
   }
