@@ -18,10 +18,29 @@ function modeLabel(opts) {
   return parts.length > 0 ? ` (${parts.join(', ')})` : '';
 }
 
+const NOISY_PERCENT = 20;
+
+/** The highest user CPU of outside processes seen in any measured window of the run, or null. */
+function outsideLoad(run) {
+  let max = null;
+  for (const section of run.sections) {
+    for (const row of section.rows) {
+      for (const round of row.rounds || []) {
+        if (typeof round.othersCpuPercent === 'number') max = Math.max(max ?? 0, round.othersCpuPercent);
+      }
+    }
+  }
+  return max;
+}
+
 /** The Markdown of one run: machine line, targets summary, then one table per section. */
 function renderRun(run) {
   const stamp = run.startedAt.replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
   const lines = [`## Run ${stamp}${modeLabel(run.options)}`, '', `Machine: ${machineLine(run.machine)}.`, ''];
+  const noise = outsideLoad(run);
+  if (noise !== null && noise > NOISY_PERCENT) {
+    lines.push(`**Noisy run:** other processes used up to ${Math.round(noise)} % of a core during measured windows (see the "others CPU %" columns); compare ratios only between rows with low "others".`, '');
+  }
   const targetRows = [];
   for (const section of run.sections) {
     for (const t of section.targets) targetRows.push([t.figure, t.target, t.measured, verdict(t.pass)]);

@@ -104,14 +104,17 @@ async function runHttp(opts, log) {
   serv.ratios = {};
   for (const baseId of Object.keys(TARGETS)) {
     const base = byId[baseId];
-    if (serv.status === 'ok' && base.status === 'ok') serv.ratios[baseId] = serv.reqPerSec / base.reqPerSec;
+    if (serv.status === 'ok' && base.status === 'ok') {
+      serv.ratios[baseId] = serv.reqPerSec / base.reqPerSec;
+      if (serv.reqPerServerCpuSecond && base.reqPerServerCpuSecond) serv.cpuRatios = { ...serv.cpuRatios, [baseId]: serv.reqPerServerCpuSecond / base.reqPerServerCpuSecond };
+    }
   }
   if (byId.fastify.status === 'ok' && byId['node-http'].status === 'ok') byId.fastify.ratios = { 'node-http': byId.fastify.reqPerSec / byId['node-http'].reqPerSec };
   return { id: 'http', title: 'HTTP', rows, markdown: render(rows, opts), targets: targets(serv) };
 }
 
 function render(rows, opts) {
-  const headers = ['server', 'req/s', 'MB/s', 'spread', 'p50 ms', 'p99 ms', 'server CPU %', 'req / server CPU-s', 'loadgen CPU %', 'others CPU %', 'ratio to node:http', 'ratio to fastify', 'target'];
+  const headers = ['server', 'req/s', 'MB/s', 'spread', 'p50 ms', 'p99 ms', 'server CPU %', 'req / server CPU-s', 'loadgen CPU %', 'others CPU %', 'ratio to node:http', 'ratio to fastify', 'ratio per CPU-s (node:http, fastify)', 'target'];
   const body = rows.map((r) => {
     if (r.status !== 'ok') return [r.server, `${r.status} (see below)`, ...Array(headers.length - 3).fill(''), r.kind === 'serv' ? 'FAIL' : ''];
     const ratios = r.ratios || {};
@@ -120,7 +123,8 @@ function render(rows, opts) {
       : '';
     return [r.server, num(r.reqPerSec), num(r.mbPerSec), formatSpread(r.spread, opts.rounds), num(r.p50Ms, 0), num(r.p99Ms, 0), num(r.serverCpuPercent, 0),
       num(r.reqPerServerCpuSecond), num(r.loadCpuPercent, 0), num(r.othersCpuPercent, 0),
-      r.serverId === 'node-http' ? 'baseline' : ratio(ratios['node-http']), r.serverId === 'fastify' ? 'baseline' : r.serverId === 'serv' ? ratio(ratios.fastify) : '', target];
+      r.serverId === 'node-http' ? 'baseline' : ratio(ratios['node-http']), r.serverId === 'fastify' ? 'baseline' : r.serverId === 'serv' ? ratio(ratios.fastify) : '',
+      r.cpuRatios ? `${ratio(r.cpuRatios['node-http'])}, ${ratio(r.cpuRatios.fastify)}` : '', target];
   });
   const note = `autocannon, ${opts.httpConnections} connections, no pipelining, ${opts.rounds} interleaved round(s) of ${opts.durationMs / 1000} s${opts.quick ? '' : ' each after a 1 s warm-up'}, median round reported; GET /users/42 answering {"id":42,"name":"user-42"} (checked before the run); latency has autocannon's 1 ms resolution; fastify with a response schema, as in its own benchmarks.`;
   return `${note}\n\n${markdownTable(headers, body)}${problemNotes(rows)}`;

@@ -97,6 +97,8 @@ async function runWsEcho(opts, log) {
         if (id === 'ws' || row.status !== 'ok' || base.status !== 'ok') continue;
         row.ratio = row[figure] / base[figure];
         row.ratioOf = figure;
+        // Less sensitive to outside load than throughput: how much work each server does per CPU second.
+        if (row.msgsPerServerCpuSecond && base.msgsPerServerCpuSecond) row.cpuRatio = row.msgsPerServerCpuSecond / base.msgsPerServerCpuSecond;
         if (row.kind === 'serv') row.pass = row.ratio >= TARGET_RATIO;
       }
     }
@@ -107,7 +109,7 @@ async function runWsEcho(opts, log) {
 }
 
 function render(rows, opts) {
-  const headers = ['mode', 'conns', 'payload', 'server', 'msg/s', 'MB/s', 'spread', 'p50 ms', 'p99 ms', 'server CPU %', 'msg / server CPU-s', 'loadgen CPU %', 'others CPU %', 'ratio to bare ws', 'target'];
+  const headers = ['mode', 'conns', 'payload', 'server', 'msg/s', 'MB/s', 'spread', 'p50 ms', 'p99 ms', 'server CPU %', 'msg / server CPU-s', 'loadgen CPU %', 'others CPU %', 'ratio to bare ws', 'ratio per CPU-s', 'target'];
   const body = rows.map((r) => {
     const mode = r.mode === 'single' ? '1 in flight' : `${r.inflight} in flight`;
     const payload = r.size >= 1024 ? `${r.size / 1024} KiB` : `${r.size} B`;
@@ -115,7 +117,7 @@ function render(rows, opts) {
     const target = r.kind === 'serv' ? `${verdict(r.pass)} (≥ ${TARGET_RATIO} on ${r.ratioOf === 'mbPerSec' ? 'MB/s' : 'msg/s'})` : '';
     return [mode, r.connections, payload, r.server, num(r.msgsPerSec), num(r.mbPerSec), formatSpread(r.spread, opts.rounds), num(r.p50Ms, 2), num(r.p99Ms, 2),
       num(r.serverCpuPercent, 0), num(r.msgsPerServerCpuSecond), num(r.loadCpuPercent, 0), num(r.othersCpuPercent, 0),
-      r.serverId === 'ws' ? 'baseline' : ratio(r.ratio), target];
+      r.serverId === 'ws' ? 'baseline' : ratio(r.ratio), r.serverId === 'ws' ? 'baseline' : ratio(r.cpuRatio), target];
   });
   const note = `${opts.rounds} interleaved round(s) of ${opts.durationMs / 1000} s per cell, each after ${opts.warmupMs / 1000} s warm-up; figures are the median round, spread = ±half the range of the rounds; text frames; MB/s counts echoed payload bytes (10^6) one way; latency is send → matching echo; CPU in % of one core over the measured window ("others" = user CPU of every other process: outside noise).`;
   return `${note}\n\n${markdownTable(headers, body)}${problemNotes(rows)}`;
