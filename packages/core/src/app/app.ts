@@ -317,6 +317,9 @@ export class App {
     try {
       if (this.events.has('app.request.begin')) await this.events.emit('app.request.begin', { app: this, ctx });
       await pipeline(ctx);
+      if (ctx.response === undefined) {
+        throw new ServError('SERV_NO_RESPONSE', `${ctx.method} ${ctx.path}: the middleware finished without calling next() or setting ctx.response`);
+      }
     } catch (err) {
       error = err;
       ctx.response = await this.errorResponse(err, ctx);

@@ -7,6 +7,7 @@ export type ServErrorCode =
   | 'SERV_EXTENSION_LOAD'
   | 'SERV_PROTOCOL_MISSING'
   | 'SERV_EVENT_LISTENER'
+  | 'SERV_NO_RESPONSE'
   | (string & {});
 
 /** The one base class of Serv's own errors: a stable `code`, a message that says what, where and what to change. */
