@@ -46,7 +46,7 @@ export class App {
   private readonly events = new EventBus();
   private readonly scopes = new Map<unknown, ProviderScope>();
   private readonly middleware: HttpMiddleware[] = [];
-  private readonly errorHandlers: Array<[Constructor<Error>, ErrorHandler]> = [];
+  private readonly errorHandlers = new Map<unknown, ErrorHandler>();
   private readonly listenerClasses: Constructor[] = [];
   private readonly pipelines = new Map<RouteRecord, Pipeline>();
   private readonly invokers = new Map<RouteRecord, Invoker>();
@@ -146,10 +146,23 @@ export class App {
     return this;
   }
 
-  /** Answer errors of `type` (and its subclasses) with `handler`; the latest registration for a type wins. */
+  /**
+   * Answer errors of `type` (and its subclasses) with `handler`; for an error matched by several registered types the
+   * most specific class wins, and registering a type again replaces its handler.
+   */
   addErrorHandler<E extends Error>(type: Constructor<E>, handler: ErrorHandler<E>): this {
-    this.errorHandlers.unshift([type, handler as ErrorHandler]);
+    this.errorHandlers.set(type, handler as ErrorHandler);
     return this;
+  }
+
+  /** The handler of the nearest class in the error's prototype chain (like Starlette's lookup along the MRO). */
+  private errorHandlerFor(err: unknown): ErrorHandler | undefined {
+    if (this.errorHandlers.size === 0 || typeof err !== 'object' || err === null) return undefined;
+    for (let proto: unknown = Object.getPrototypeOf(err); proto !== null && proto !== Object.prototype; proto = Object.getPrototypeOf(proto)) {
+      const handler = this.errorHandlers.get((proto as { constructor: unknown }).constructor);
+      if (handler !== undefined) return handler;
+    }
+    return undefined;
   }
 
   /** The route table as `serv routes` prints it. */
@@ -343,13 +356,12 @@ export class App {
   }
 
   private async errorResponse(err: unknown, ctx: RequestContext): Promise<Response> {
-    for (const [type, handler] of this.errorHandlers) {
-      if (!(err instanceof type)) continue;
+    const handler = this.errorHandlerFor(err);
+    if (handler !== undefined) {
       try {
-        return toResponse(await handler(err, ctx));
+        return toResponse(await handler(err as Error, ctx));
       } catch (inner) {
         err = inner;
-        break;
       }
     }
     // `throw null` and `throw 'text'` are legal JavaScript; reading `.status` off null used to reject here, unhandled.
