@@ -8,6 +8,7 @@ export type ServErrorCode =
   | 'SERV_PROTOCOL_MISSING'
   | 'SERV_EVENT_LISTENER'
   | 'SERV_NO_RESPONSE'
+  | 'SERV_LISTEN'
   | (string & {});
 
 /** The one base class of Serv's own errors: a stable `code`, a message that says what, where and what to change. */
