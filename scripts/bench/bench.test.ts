@@ -3,7 +3,7 @@
  * section with a numeric figure for every server, and leave no Serv row unavailable — so the bench cannot rot and a
  * missing framework part cannot hide behind an "unavailable" row. Speed itself is not asserted here.
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 
 const REPO_ROOT = join(__dirname, '..', '..');
@@ -14,9 +14,12 @@ interface RunResult {
   stderr: string;
 }
 
+let running: ChildProcess | undefined;
+
 function runQuickBench(): Promise<RunResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [join(__dirname, 'run.js'), '--quick', '--no-write'], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    running = child;
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
@@ -55,6 +58,11 @@ describe('npm run bench -- --quick', () => {
   beforeAll(async () => {
     result = await runQuickBench();
   }, 170_000);
+
+  afterAll(() => {
+    // Only when the run overran the hook timeout: the bench then kills its own servers on SIGTERM.
+    if (running && running.exitCode === null && running.signalCode === null) running.kill('SIGTERM');
+  });
 
   it('exits 0', () => {
     expect({ exitCode: result.exitCode, stderrTail: result.stderr.slice(-3000) }).toMatchObject({ exitCode: 0 });
