@@ -12,25 +12,32 @@ export class CliError extends Error {
 }
 
 /**
- * Renders an error for the terminal: the message and the messages of its causes, or with `showStack`
- * the full stacks. Errors with a `code` (ServError, ConfigError, CliError) are expected and never get a
- * stack unless asked; anything else is a bug and gets a hint to rerun with --dev.
+ * Renders an error for the terminal. With `showStack` (--dev): every stack in the cause chain (source-mapped to
+ * the TypeScript). Otherwise: the message only when the error has a `code` (ServError, ConfigError, CliError
+ * messages already name the file and what to change, and quote their cause), else the messages of the chain; and
+ * a hint to rerun with --dev whenever the chain holds an error without a code, such as one thrown by user code.
  */
 export function formatError(error: unknown, showStack: boolean): string {
-  const lines: string[] = [];
-  let current: unknown = error;
-  for (let depth = 0; current !== undefined && current !== null && depth < 5; depth += 1) {
-    const prefix = depth === 0 ? '' : 'Caused by: ';
-    if (current instanceof Error) {
-      lines.push(prefix + (showStack && current.stack !== undefined ? current.stack : current.message));
-      current = current.cause;
-    } else {
-      lines.push(prefix + String(current));
-      current = undefined;
-    }
+  const chain = causeChain(error);
+  if (showStack) {
+    return chain
+      .map((each, index) => (index === 0 ? '' : 'Caused by: ') + (each instanceof Error && each.stack !== undefined ? each.stack : String(each)))
+      .join('\n');
   }
-  if (!showStack && !hasCode(error)) lines.push('(Run with --dev to see the stack trace.)');
+  const shown = hasCode(error) ? [chain[0]] : chain;
+  const lines = shown.map((each, index) => (index === 0 ? '' : 'Caused by: ') + (each instanceof Error ? each.message : String(each)));
+  if (chain.some((each) => !hasCode(each))) lines.push('(Run with --dev to see the stack trace.)');
   return lines.join('\n');
+}
+
+function causeChain(error: unknown): unknown[] {
+  const chain: unknown[] = [];
+  let current: unknown = error;
+  while (current !== undefined && current !== null && chain.length < 5 && !chain.includes(current)) {
+    chain.push(current);
+    current = current instanceof Error ? current.cause : undefined;
+  }
+  return chain;
 }
 
 function hasCode(error: unknown): boolean {

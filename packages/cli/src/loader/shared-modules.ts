@@ -12,6 +12,8 @@ export const SHARED_PACKAGES: readonly string[] = ['@serv/core', '@serv/websocke
 
 const pinned = new Map<string, string | null>();
 let installed = false;
+// True while sharedPackagePath resolves through Node itself, so the patched resolver does not recurse into it.
+let resolvingShared = false;
 
 /**
  * Where the CLI's own copy of a shared package lives, or null when the CLI cannot see it either.
@@ -21,16 +23,21 @@ export function sharedPackagePath(name: string): string | null {
   let found = pinned.get(name);
   if (found !== undefined) return found;
   found = null;
-  const searchFrom = [__dirname];
+  resolvingShared = true;
   try {
-    searchFrom.push(dirname(require.resolve('@serv/core')));
-  } catch {
-    // @serv/core missing is reported when the launcher imports it; here it only narrows the search.
-  }
-  try {
-    found = require.resolve(name, { paths: searchFrom });
-  } catch {
-    found = null;
+    const searchFrom = [__dirname];
+    try {
+      searchFrom.push(dirname(require.resolve('@serv/core')));
+    } catch {
+      // @serv/core missing is reported when the launcher imports it; here it only narrows the search.
+    }
+    try {
+      found = require.resolve(name, { paths: searchFrom });
+    } catch {
+      found = null;
+    }
+  } finally {
+    resolvingShared = false;
   }
   pinned.set(name, found);
   return found;
@@ -46,7 +53,7 @@ export function installSharedModuleResolution(): void {
   installed = true;
   const original = moduleInternals._resolveFilename;
   moduleInternals._resolveFilename = function resolveFilename(request, parent, isMain, options) {
-    if (SHARED_PACKAGES.includes(request)) {
+    if (!resolvingShared && SHARED_PACKAGES.includes(request)) {
       const shared = sharedPackagePath(request);
       if (shared !== null) return shared;
     }

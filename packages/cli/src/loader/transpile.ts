@@ -57,7 +57,9 @@ export function transpile(filename: string, source: string): string {
       const { line, character } = diagnostic.file.getLineAndCharacterOfPosition(diagnostic.start);
       return `${shown}:${line + 1}:${character + 1}: error TS${diagnostic.code}: ${text}`;
     });
-    throw new TypeScriptSyntaxError(`${lines.join('\n')}\nFix the syntax of ${shown} and run again.`);
+    // One line: callers (the extension loader) quote only the first line of a cause.
+    const more = lines.length > 1 ? ` (and ${lines.length - 1} more syntax error${lines.length > 2 ? 's' : ''})` : '';
+    throw new TypeScriptSyntaxError(`${lines[0]}${more}`);
   }
   return output.outputText;
 }

@@ -26,9 +26,9 @@ export class FrameLog {
   }
 
   /** One frame: `>` sent, `<` received, with its kind, size and (for data frames) a preview. */
-  frame(direction: '>' | '<', kind: string, data: Buffer, preview = true): void {
+  frame(direction: '>' | '<', kind: string, data: Buffer): void {
     if (!this.enabled) return;
-    const shown = preview && data.length > 0 ? `: ${describePayload(data, kind === 'binary')}` : '';
+    const shown = data.length > 0 ? `: ${describePayload(data, kind === 'binary')}` : '';
     process.stderr.write(`${direction} ${kind} ${data.length} bytes at ${this.elapsed()} ms${shown}\n`);
   }
 }

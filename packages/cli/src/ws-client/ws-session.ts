@@ -9,8 +9,10 @@ import type { WsClientOptions } from './ws-client-options';
 const NORMAL_CLOSE_CODES = new Set([1000, 1001, 1005]);
 
 /**
- * Runs one `serv ws` conversation and resolves with the exit code (0 when the expected reply came, or the
- * interactive session ended normally); rejects with a CliError for a refused or failed connection.
+ * Runs one `serv ws` conversation and resolves with the exit code; rejects with a CliError for a refused or failed
+ * connection, a timeout or an early close. One-shot mode succeeds when a reply contains --expect or, without it,
+ * once there is a reply for every message sent; interactive mode succeeds when stdin ends (after the replies to
+ * the lines sent, or --timeout) or the server closes normally.
  */
 export function runWsSession(options: WsClientOptions): Promise<number> {
   const log = new FrameLog(options.verbose);
@@ -23,6 +25,9 @@ export function runWsSession(options: WsClientOptions): Promise<number> {
     });
     let opened = false;
     let settled = false;
+    let inputDone = false;
+    let sent = 0;
+    let received = 0;
     let replyTimer: NodeJS.Timeout | undefined;
     const finish = (outcome: number | CliError): void => {
       if (settled) return;
@@ -32,7 +37,7 @@ export function runWsSession(options: WsClientOptions): Promise<number> {
       const done = (): void => (typeof outcome === 'number' ? resolve(outcome) : reject(outcome));
       if (socket.readyState === WebSocket.CLOSED) return done();
       if (socket.readyState === WebSocket.OPEN) {
-        log.frame('>', 'close 1000', Buffer.alloc(0), false);
+        log.info(`Sending close 1000 at ${log.elapsed()} ms`);
         socket.close(1000);
       } else {
         socket.terminate();
@@ -62,23 +67,29 @@ export function runWsSession(options: WsClientOptions): Promise<number> {
       log.info(`Open at ${log.elapsed()} ms (subprotocol: ${socket.protocol || 'none'}, extensions: ${socket.extensions || 'none'})`);
       if (oneShot) {
         for (const message of options.send) send(message);
-        replyTimer = setTimeout(() => {
-          const what = options.expect === undefined ? 'No reply' : `No reply containing "${options.expect}"`;
-          finish(new CliError('SERV_WS_TIMEOUT', `${what} within ${options.timeoutMs} ms`));
-        }, options.timeoutMs);
-      } else {
-        if (process.stdin.isTTY) process.stderr.write(`Connected to ${options.url}; type a message and press Enter (Ctrl+D to quit)\n`);
-        const lines = createInterface({ input: process.stdin, terminal: false });
-        lines.on('line', (line) => send(line));
-        lines.on('close', () => finish(0));
+        inputDone = true;
+        replyTimer = setTimeout(() => finish(new CliError('SERV_WS_TIMEOUT', `${missingReplies()} within ${options.timeoutMs} ms`)), options.timeoutMs);
+        return;
       }
+      if (process.stdin.isTTY) process.stderr.write(`Connected to ${options.url}; type a message and press Enter (Ctrl+D to quit)\n`);
+      const lines = createInterface({ input: process.stdin, terminal: false });
+      lines.on('line', (line) => send(line));
+      lines.on('close', () => {
+        // Piped input (`echo hi | serv ws URL`) ends before the replies arrive: give them up to --timeout.
+        inputDone = true;
+        if (received >= sent) finish(0);
+        else replyTimer = setTimeout(() => finish(0), options.timeoutMs);
+      });
     });
     socket.on('message', (data: Buffer, isBinary: boolean) => {
+      received += 1;
       log.frame('<', isBinary ? 'binary' : 'text', data);
-      const text = describePayload(data, isBinary);
-      process.stdout.write(`< ${text}\n`);
-      if (!oneShot) return;
-      if (options.expect === undefined || data.toString('utf8').includes(options.expect)) finish(0);
+      process.stdout.write(`< ${describePayload(data, isBinary)}\n`);
+      if (options.expect !== undefined) {
+        if (data.toString('utf8').includes(options.expect)) finish(0);
+      } else if (inputDone && received >= sent) {
+        finish(0);
+      }
     });
     socket.on('ping', (data: Buffer) => log.frame('<', 'ping', data));
     socket.on('pong', (data: Buffer) => log.frame('<', 'pong', data));
@@ -87,8 +98,7 @@ export function runWsSession(options: WsClientOptions): Promise<number> {
       if (settled) return;
       const how = `${code}${reason.length > 0 ? ` ${reason.toString('utf8')}` : ''}`;
       if (oneShot) {
-        const what = options.expect === undefined ? 'a reply' : `a reply containing "${options.expect}"`;
-        finish(new CliError('SERV_WS_CLOSED', `Connection closed (${how}) before ${what}`));
+        finish(new CliError('SERV_WS_CLOSED', `Connection closed (${how}): ${missingReplies()}`));
       } else if (NORMAL_CLOSE_CODES.has(code)) {
         process.stderr.write(`Connection closed: ${how}\n`);
         finish(0);
@@ -97,7 +107,15 @@ export function runWsSession(options: WsClientOptions): Promise<number> {
       }
     });
 
+    // Why a one-shot run failed: the expected text, or the replies still owed for the messages sent.
+    function missingReplies(): string {
+      if (options.expect !== undefined) return `No reply containing "${options.expect}"`;
+      if (received === 0) return 'No reply';
+      return `Received ${received} of ${sent} replies`;
+    }
+
     function send(message: string): void {
+      sent += 1;
       const data = Buffer.from(message, 'utf8');
       log.frame('>', options.binary ? 'binary' : 'text', data);
       socket.send(options.binary ? data : message, { binary: options.binary });
