@@ -1,5 +1,4 @@
-import { performance } from 'node:perf_hooks';
-import type { WebSocket } from './websocket';
+import { monotonicMs, type WebSocket } from './websocket';
 
 /** Shortest tick, so tiny test settings (a few ms) cannot turn the timer into a busy loop. */
 const MIN_TICK_MS = 5;
@@ -14,7 +13,7 @@ export class HeartbeatTimer {
   private _timer: NodeJS.Timeout | null = null;
   private _tickMs = Infinity;
 
-  constructor(private readonly _connections: () => Iterable<WebSocket>) {}
+  constructor(private readonly _connections: Iterable<WebSocket>) {}
 
   /** Make sure connections with this interval and timeout are checked often enough (interval 0 = off). */
   watch(intervalMs: number, timeoutMs: number): void {
@@ -35,7 +34,7 @@ export class HeartbeatTimer {
   }
 
   private _tick(): void {
-    const now = performance.now();
-    for (const ws of this._connections()) ws._heartbeat(now);
+    const now = monotonicMs();
+    for (const ws of this._connections) ws._heartbeat(now);
   }
 }

@@ -1,5 +1,4 @@
 import type { IncomingMessage } from 'node:http';
-import { performance } from 'node:perf_hooks';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import { CloseCode } from './close-codes';
@@ -9,7 +8,8 @@ import { checkUpgradeRequest, isOriginAllowed, writeHandshakeRejection } from '.
 import { HeartbeatTimer } from './heartbeat';
 import type { ResolvedWebSocketOptions } from './options';
 import { chooseSubprotocol } from './subprotocol-choice';
-import { WebSocket, type ConnectionOwner } from './websocket';
+import { OwnedRawSocket, type RawSocketServer } from './raw-socket';
+import { monotonicMs, WebSocket, type ConnectionOwner } from './websocket';
 
 /** Where the hub reports: `debug` lines only when the hub's `debug` option is on; `error` always. */
 export interface WebSocketLog {
@@ -56,14 +56,10 @@ export interface WebSocketHandlerHooks {
 /** Runs the route handler for one connection. */
 export type WebSocketRunner = (ws: WebSocket) => Promise<void> | void;
 
-interface ConnectionRecord {
-  readonly startedAt: number;
-  readonly hooks: WebSocketHandlerHooks | undefined;
-  handlerDone: boolean;
-  socketClosed: boolean;
-  opened: boolean;
-  error: unknown;
-}
+/** Bits of `WebSocket._phase`: the hub's bookkeeping lives on the connection, not in a side table. */
+const HANDLER_DONE = 1;
+const SOCKET_CLOSED = 2;
+const OPENED = 4;
 
 const consoleLog: WebSocketLog = {
   debug: (message) => console.debug(message),
@@ -78,9 +74,9 @@ const consoleLog: WebSocketLog = {
  * server.on('upgrade', (req, socket, head) => hub.handle(req, socket, head, { options, params: {} }, handler));
  */
 export class WebSocketHub implements ConnectionOwner {
-  private readonly _records = new Map<WebSocket, ConnectionRecord>();
-  private readonly _servers = new Map<number, WebSocketServer>();
-  private readonly _heartbeat = new HeartbeatTimer(() => this._records.keys());
+  private readonly _connections = new Set<WebSocket>();
+  private readonly _servers = new Map<number, RawSocketServer>();
+  private readonly _heartbeat = new HeartbeatTimer(this._connections);
   private readonly _maxConnections: number;
   private readonly _perMessageDeflate: boolean;
   private readonly _log: WebSocketLog;
@@ -100,7 +96,7 @@ export class WebSocketHub implements ConnectionOwner {
 
   /** Connections whose socket is open or whose handler is still running. */
   get size(): number {
-    return this._records.size;
+    return this._connections.size;
   }
 
   /** Take over one upgrade request for a matched route: admit or refuse it, then run `run(ws)` to completion. */
@@ -119,7 +115,7 @@ export class WebSocketHub implements ConnectionOwner {
         : (checkUpgradeRequest(req) ??
           (!isOriginAllowed(req.headers.origin, route.options.origins)
             ? { status: 403, body: `Origin ${String(req.headers.origin)} is not allowed` }
-            : this._records.size >= this._maxConnections
+            : this._connections.size >= this._maxConnections
               ? { status: 503, body: `Server is at max_connections (${this._maxConnections})` }
               : null));
     if (refusal !== null) {
@@ -128,15 +124,8 @@ export class WebSocketHub implements ConnectionOwner {
       return;
     }
     const ws = new WebSocket(this, req, socket, head, route.options, route.params);
-    const record: ConnectionRecord = {
-      startedAt: performance.now(),
-      hooks,
-      handlerDone: false,
-      socketClosed: false,
-      opened: false,
-      error: undefined,
-    };
-    this._records.set(ws, record);
+    ws._hooks = hooks;
+    this._connections.add(ws);
     let result: Promise<void> | void;
     try {
       result = run(ws);
@@ -172,7 +161,7 @@ export class WebSocketHub implements ConnectionOwner {
     this._closing = new Promise<void>((resolve) => {
       this._shutdown = { resolve, timer: null, graceMs, abandoning: false };
     });
-    for (const ws of [...this._records.keys()]) {
+    for (const ws of [...this._connections]) {
       if (ws.state === WebSocketState.CONNECTING) {
         ws._refuse(503, 'Server is shutting down', CloseCode.GOING_AWAY, 'Server shutting down');
       } else if (ws.state === WebSocketState.CONNECTED) {
@@ -180,16 +169,17 @@ export class WebSocketHub implements ConnectionOwner {
       }
     }
     const shutdown = this._shutdown as NonNullable<WebSocketHub['_shutdown']>;
-    if (this._records.size > 0) shutdown.timer = setTimeout(() => this._abandon(), graceMs);
+    if (this._connections.size > 0) shutdown.timer = setTimeout(() => this._abandon(), graceMs);
     this._checkShutdown();
     return this._closing;
   }
 
   /** @internal */
-  serverFor(maxPayloadBytes: number): WebSocketServer {
+  serverFor(maxPayloadBytes: number): RawSocketServer {
     let server = this._servers.get(maxPayloadBytes);
     if (server === undefined) {
       server = new WebSocketServer({
+        WebSocket: OwnedRawSocket,
         noServer: true,
         clientTracking: false,
         maxPayload: maxPayloadBytes,
@@ -209,10 +199,11 @@ export class WebSocketHub implements ConnectionOwner {
 
   /** @internal */
   opened(ws: WebSocket): void {
-    const record = this._records.get(ws);
-    if (record !== undefined) record.opened = true;
-    const sub = ws.subprotocol === null ? '' : ` subprotocol ${ws.subprotocol}`;
-    this._debugLine(`WebSocket ${ws.path} open from ${ws.client.host}:${ws.client.port}${sub}`);
+    ws._phase |= OPENED;
+    if (this._debug) {
+      const sub = ws.subprotocol === null ? '' : ` subprotocol ${ws.subprotocol}`;
+      this._log.debug(`WebSocket ${ws.path} open from ${ws.client.host}:${ws.client.port}${sub}`);
+    }
     const [interval, timeout] = this._defaultHeartbeat;
     this._heartbeat.watch(interval, timeout);
     const options = ws._limits;
@@ -221,19 +212,17 @@ export class WebSocketHub implements ConnectionOwner {
 
   /** @internal */
   socketClosed(ws: WebSocket): void {
-    const record = this._records.get(ws);
-    if (record === undefined || record.socketClosed) return;
-    record.socketClosed = true;
-    if (record.handlerDone) this._finish(ws, record);
+    if (!this._connections.has(ws) || (ws._phase & SOCKET_CLOSED) !== 0) return;
+    ws._phase |= SOCKET_CLOSED;
+    if ((ws._phase & HANDLER_DONE) !== 0) this._finish(ws);
     else this._checkShutdown();
   }
 
   private _handlerSettled(ws: WebSocket, threw: boolean, error: unknown): void {
-    const record = this._records.get(ws);
-    if (record === undefined || record.handlerDone) return; // abandoned at shutdown
-    record.handlerDone = true;
+    if (!this._connections.has(ws) || (ws._phase & HANDLER_DONE) !== 0) return; // abandoned at shutdown
+    ws._phase |= HANDLER_DONE;
     if (threw) {
-      record.error = error;
+      ws._handlerError = error;
       if (error instanceof WebSocketConnectionError && ws.state === WebSocketState.DISCONNECTED) {
         this._debugLine(`WebSocket ${ws.path} handler ended by the closed connection: ${error.message}`);
       } else {
@@ -251,27 +240,30 @@ export class WebSocketHub implements ConnectionOwner {
     } else if (ws.state === WebSocketState.CONNECTED) {
       void ws.close(CloseCode.NORMAL);
     }
-    if (record.socketClosed) this._finish(ws, record);
+    if ((ws._phase & SOCKET_CLOSED) !== 0) this._finish(ws);
   }
 
-  private _finish(ws: WebSocket, record: ConnectionRecord): void {
-    if (!this._records.delete(ws)) return;
-    const durationMs = Math.round(performance.now() - record.startedAt);
+  private _finish(ws: WebSocket): void {
+    if (!this._connections.delete(ws)) return;
+    const durationMs = monotonicMs() - ws._startedAt;
     const code = ws.closeCode ?? CloseCode.ABNORMAL;
     const reason = ws.closeReason ?? '';
-    if (record.opened) {
+    if ((ws._phase & OPENED) !== 0) {
       this._debugLine(`WebSocket ${ws.path} closed ${code}${reason === '' ? '' : ` ${reason}`} after ${durationMs} ms`);
     }
-    if (record.hooks?.onEnd !== undefined) {
+    const hooks = ws._hooks;
+    ws._hooks = undefined;
+    if (hooks?.onEnd !== undefined) {
+      const error = ws._handlerError;
       const info: WebSocketEndInfo =
-        record.error === undefined ? { code, reason, durationMs } : { code, reason, durationMs, error: record.error };
+        error === undefined ? { code, reason, durationMs } : { code, reason, durationMs, error };
       try {
-        record.hooks.onEnd(ws, info);
+        hooks.onEnd(ws, info);
       } catch (err) {
         this._log.error(`WebSocket onEnd hook for ${ws.path} threw`, err);
       }
     }
-    if (this._records.size === 0) this._heartbeat.stop();
+    if (this._connections.size === 0) this._heartbeat.stop();
     this._checkShutdown();
   }
 
@@ -280,23 +272,23 @@ export class WebSocketHub implements ConnectionOwner {
     if (shutdown === null) return;
     shutdown.timer = null;
     shutdown.abandoning = true;
-    for (const [ws, record] of this._records) if (!record.socketClosed) ws._terminate();
+    for (const ws of this._connections) if ((ws._phase & SOCKET_CLOSED) === 0) ws._terminate();
     this._checkShutdown();
   }
 
   private _checkShutdown(): void {
     const shutdown = this._shutdown;
     if (shutdown === null) return;
-    if (this._records.size > 0) {
+    if (this._connections.size > 0) {
       if (!shutdown.abandoning) return;
-      for (const record of this._records.values()) if (!record.socketClosed) return;
-      for (const [ws, record] of [...this._records]) {
+      for (const ws of this._connections) if ((ws._phase & SOCKET_CLOSED) === 0) return;
+      for (const ws of [...this._connections]) {
         this._log.error(
           `WebSocket handler for ${ws.path} was still running ${shutdown.graceMs} ms after shutdown began; ` +
             'its socket is closed and the handler is abandoned (make it return when receive() ends)',
         );
-        record.handlerDone = true;
-        this._finish(ws, record);
+        ws._phase |= HANDLER_DONE;
+        this._finish(ws);
       }
       return;
     }

@@ -12,6 +12,18 @@ type Want = typeof WANT_ANY | typeof WANT_TEXT | typeof WANT_BYTES | typeof WANT
 /** Past this many unread messages the socket is paused, so a peer cannot grow server memory without bound. */
 const MAX_QUEUED_MESSAGES = 1024;
 
+/**
+ * The inbox a `new Promise(park)` is for: one shared executor instead of a closure per pending read (the executor
+ * runs synchronously inside the constructor, so this cannot be observed by anyone else).
+ */
+let parking: MessageInbox | null = null;
+
+function park(resolve: (value: never) => void, reject: (reason: unknown) => void): void {
+  const inbox = parking as MessageInbox;
+  parking = null;
+  inbox._park(resolve, reject);
+}
+
 const DONE: IteratorReturnResult<undefined> = Object.freeze({ value: undefined, done: true });
 const DONE_PROMISE: Promise<IteratorReturnResult<undefined>> = Promise.resolve(DONE);
 
@@ -22,7 +34,7 @@ const DONE_PROMISE: Promise<IteratorReturnResult<undefined>> = Promise.resolve(D
  */
 export abstract class MessageInbox {
   /** Pairs of [payload, isBinary] from `_qHead` on; a flat array avoids an object per queued message. */
-  private _queue: (Buffer | boolean)[] = [];
+  private _queue: (Buffer | boolean)[] | null = null;
   private _qHead = 0;
   private _qBytes = 0;
   private _resolve: ((value: never) => void) | null = null;
@@ -77,6 +89,12 @@ export abstract class MessageInbox {
     return this._take(WANT_STEP) as Promise<IteratorResult<string | Buffer, undefined>>;
   }
 
+  /** @internal Store the resolving functions of the pending read (called by `park`). */
+  _park(resolve: (value: never) => void, reject: (reason: unknown) => void): void {
+    this._resolve = resolve;
+    this._reject = reject;
+  }
+
   /** Hand an arrived message to the waiting reader, or queue it. */
   protected _push(data: Buffer, isBinary: boolean): void {
     const resolve = this._resolve;
@@ -90,11 +108,12 @@ export abstract class MessageInbox {
       }
       return;
     }
-    this._queue.push(data, isBinary);
+    const queue = (this._queue ??= []);
+    queue.push(data, isBinary);
     this._qBytes += data.length;
     if (
       !this._backlogged &&
-      (this._qBytes > this._opts.maxMessageBytes || this._queue.length - this._qHead > 2 * MAX_QUEUED_MESSAGES)
+      (this._qBytes > this._opts.maxMessageBytes || queue.length - this._qHead > 2 * MAX_QUEUED_MESSAGES)
     ) {
       this._backlogged = true;
       this._setBacklogged(true);
@@ -114,7 +133,7 @@ export abstract class MessageInbox {
   private _take(want: Want): Promise<unknown> {
     const queue = this._queue;
     const head = this._qHead;
-    if (head < queue.length) {
+    if (queue !== null && head < queue.length) {
       const data = queue[head] as Buffer;
       const isBinary = queue[head + 1] as boolean;
       this._dequeued(data.length);
@@ -136,19 +155,17 @@ export abstract class MessageInbox {
       );
     }
     this._want = want;
-    return new Promise((resolve, reject) => {
-      this._resolve = resolve;
-      this._reject = reject;
-    });
+    parking = this;
+    return new Promise(park);
   }
 
   private _dequeued(bytes: number): void {
-    const queue = this._queue;
+    const queue = this._queue as (Buffer | boolean)[];
     queue[this._qHead] = queue[this._qHead + 1] = false; // drop the payload reference right away
     this._qHead += 2;
     this._qBytes -= bytes;
     if (this._qHead === queue.length) {
-      queue.length = 0;
+      this._queue = null; // an idle connection keeps no queue
       this._qHead = 0;
       if (this._backlogged) {
         this._backlogged = false;

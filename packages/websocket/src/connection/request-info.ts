@@ -13,14 +13,16 @@ export function parseQuery(queryString: string): Record<string, string> {
 }
 
 /**
- * Build a lower-cased header record from Node's `rawHeaders` pairs; repeats are joined with ", " (";" for
- * Cookie), as HTTP allows, so no value is lost.
+ * Build a lower-cased header record from Node's `rawHeaders` pairs joined with "\n" (HTTP forbids newlines in
+ * header names and values); repeats are joined with ", " ("; " for Cookie), as HTTP allows, so no value is lost.
  */
-export function headersFromRaw(rawHeaders: readonly string[]): Record<string, string> {
+export function headersFromText(headerText: string): Record<string, string> {
   const headers: Record<string, string> = Object.create(null) as Record<string, string>;
-  for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
-    const name = (rawHeaders[i] as string).toLowerCase();
-    const value = rawHeaders[i + 1] as string;
+  if (headerText === '') return headers;
+  const parts = headerText.split('\n');
+  for (let i = 0; i + 1 < parts.length; i += 2) {
+    const name = (parts[i] as string).toLowerCase();
+    const value = parts[i + 1] as string;
     const previous = headers[name];
     headers[name] = previous === undefined ? value : `${previous}${name === 'cookie' ? '; ' : ', '}${value}`;
   }

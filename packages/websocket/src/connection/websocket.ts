@@ -2,20 +2,22 @@ import { STATUS_CODES, type IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type { Duplex } from 'node:stream';
-import type { RawData, WebSocket as RawWebSocket, WebSocketServer } from 'ws';
+import { DrainWaiters } from './backpressure';
 import { assertCloseArguments, closeCodeOfWsError, closeCodeToHttpStatus, CloseCode } from './close-codes';
 import { disconnectedError, WebSocketConnectionError, WebSocketError } from './errors';
 import { FrameType, WebSocketState } from './frame-type';
 import { parseSubprotocols } from './handshake';
+import type { WebSocketHandlerHooks } from './hub';
 import { MessageInbox } from './inbox';
 import type { ResolvedWebSocketOptions } from './options';
-import { headersFromRaw, parseQuery, splitRequestTarget } from './request-info';
+import { listenToRawSocket, type OwnedRawSocket, type RawSocketOwner, type RawSocketServer } from './raw-socket';
+import { headersFromText, parseQuery, splitRequestTarget } from './request-info';
 import { withSubprotocol } from './subprotocol-choice';
 
 /** @internal What a connection needs from the hub that owns it. */
 export interface ConnectionOwner {
   /** The `ws` server (noServer mode) that upgrades sockets with this payload limit. */
-  serverFor(maxPayloadBytes: number): WebSocketServer;
+  serverFor(maxPayloadBytes: number): RawSocketServer;
   /** Answer the handshake with an HTTP error and drop the socket. */
   refuse(ws: WebSocket, socket: Duplex, status: number, body: string): void;
   /** The handshake completed. */
@@ -30,8 +32,13 @@ export interface WebSocketClient {
   readonly port: number;
 }
 
-const OWNER = Symbol('serv.websocket');
-type OwnedRaw = RawWebSocket & { [OWNER]: WebSocket };
+/** What only exists between the upgrade request and `accept()`/refusal. */
+interface PendingHandshake {
+  readonly req: IncomingMessage;
+  readonly head: Buffer;
+  readonly onClose: () => void;
+}
+
 const OPEN = 1;
 const BINARY_SEND = { binary: true } as const;
 const RESOLVED: Promise<void> = Promise.resolve();
@@ -44,6 +51,11 @@ function failed(error: Error): Promise<never> {
   return promise;
 }
 
+/** Whole milliseconds on the monotonic clock: small integers stay unboxed in the per-connection fields. */
+export function monotonicMs(): number {
+  return Math.floor(performance.now());
+}
+
 /**
  * One WebSocket connection as a handler sees it: accept or refuse the handshake, send, receive, iterate.
  * Created by `WebSocketHub.handle()`; handlers receive it through dependency injection.
@@ -51,32 +63,39 @@ function failed(error: Error): Promise<never> {
  * await ws.accept();
  * for await (const message of ws) await ws.send(`Echo: ${message}`);
  */
-export class WebSocket extends MessageInbox {
+export class WebSocket extends MessageInbox implements RawSocketOwner {
   /** Route parameters (`/ws/{room_id}` → `{ room_id: '42' }`), set by the routing layer. */
   params: Record<string, unknown>;
-  /** The peer's address and port. */
-  readonly client: WebSocketClient;
 
+  // Every idle connection carries these fields, so they are kept few and small (see the hub's memory target).
   private _state: WebSocketState = WebSocketState.CONNECTING;
-  private _raw: RawWebSocket | null = null;
-  private _req: IncomingMessage | null;
-  private _head: Buffer | null;
+  private _raw: OwnedRawSocket | null = null;
+  private _pending: PendingHandshake | null;
   private readonly _socket: Duplex;
   private readonly _url: string;
-  private readonly _rawHeaders: string[];
+  /** Handshake headers as "name\nvalue\n…": one flat string instead of Node's array of small strings. */
+  private readonly _headerText: string;
   private _headers: Record<string, string> | null = null;
-  private _query: Record<string, string> | null = null;
+  private readonly _host: string;
+  private readonly _port: number;
   private _subprotocol: string | null = null;
   private _closeCode: number | null = null;
   private _closeReason: string | null = null;
-  private _earlyClose: (() => void) | null;
-  private _drainWaiters: [resolve: () => void, reject: (error: Error) => void][] | null = null;
+  private _drain: DrainWaiters | null = null;
   private _windowStart = 0;
   private _windowCount = 0;
   /** @internal Heartbeat: peer activity (message or pong) since the last ping. */
   _seen = true;
-  /** @internal Heartbeat: `performance.now()` of the last ping (or of the handshake). */
+  /** @internal Heartbeat: `monotonicMs()` of the last ping (or of the handshake). */
   _pingAt = 0;
+  /** @internal Hub bookkeeping: `monotonicMs()` when the upgrade request arrived. */
+  _startedAt = monotonicMs();
+  /** @internal Hub bookkeeping: the hooks passed to `handle()`. */
+  _hooks: WebSocketHandlerHooks | undefined = undefined;
+  /** @internal Hub bookkeeping: what the handler threw, if it did. */
+  _handlerError: unknown = undefined;
+  /** @internal Hub bookkeeping: bit set of `Phase` flags. */
+  _phase = 0;
 
   /** @internal Created by the hub for one upgrade request. */
   constructor(
@@ -89,16 +108,15 @@ export class WebSocket extends MessageInbox {
   ) {
     super(options);
     this.params = params;
-    this._req = req;
-    this._head = head;
     this._socket = socket;
     this._url = req.url ?? '/';
-    this._rawHeaders = req.rawHeaders;
+    this._headerText = req.rawHeaders.join('\n');
     const net = socket as Partial<Socket>;
-    this.client = Object.freeze({ host: net.remoteAddress ?? '', port: net.remotePort ?? 0 });
+    this._host = net.remoteAddress ?? '';
+    this._port = net.remotePort ?? 0;
     // Until accept() hands the socket to ws, a vanished peer or a socket error is ours to notice.
-    this._earlyClose = () => this._socketGone();
-    socket.on('close', this._earlyClose);
+    this._pending = { req, head, onClose: () => this._socketGone() };
+    socket.on('close', this._pending.onClose);
     socket.on('error', noop);
   }
 
@@ -114,12 +132,17 @@ export class WebSocket extends MessageInbox {
 
   /** Decoded query parameters; for a repeated name the last value wins. */
   get query(): Readonly<Record<string, string>> {
-    return (this._query ??= parseQuery(this.queryString));
+    return parseQuery(this.queryString);
   }
 
-  /** Handshake request headers with lower-cased names; repeated headers are joined with ", ". */
+  /** Handshake request headers with lower-cased names; repeated headers are joined with ", " ("; " for Cookie). */
   get headers(): Readonly<Record<string, string>> {
-    return (this._headers ??= headersFromRaw(this._rawHeaders));
+    return (this._headers ??= headersFromText(this._headerText));
+  }
+
+  /** The peer's address and port. */
+  get client(): WebSocketClient {
+    return { host: this._host, port: this._port };
   }
 
   /** Subprotocols the client offered in `Sec-WebSocket-Protocol`, in its order. */
@@ -139,7 +162,7 @@ export class WebSocket extends MessageInbox {
 
   /** True while messages can be sent and received. */
   get isConnected(): boolean {
-    return this._state === WebSocketState.CONNECTED && (this._raw as RawWebSocket).readyState === OPEN;
+    return this._state === WebSocketState.CONNECTED && (this._raw as OwnedRawSocket).readyState === OPEN;
   }
 
   /** The route's frame type: TEXT hands text frames over as strings, BINARY hands everything over as Buffers. */
@@ -157,14 +180,14 @@ export class WebSocket extends MessageInbox {
     return this._closeReason;
   }
 
-  /** @internal The route's resolved limits (read by the hub's heartbeat). */
-  get _limits(): ResolvedWebSocketOptions {
-    return this._opts;
-  }
-
   /** Bytes queued for sending but not yet handed to the kernel. */
   get bufferedAmount(): number {
     return this._raw === null ? 0 : this._raw.bufferedAmount;
+  }
+
+  /** @internal The route's resolved limits (read by the hub's heartbeat). */
+  get _limits(): ResolvedWebSocketOptions {
+    return this._opts;
   }
 
   /** Complete the handshake, optionally choosing one of the client's subprotocols; only once. */
@@ -176,7 +199,8 @@ export class WebSocket extends MessageInbox {
         }),
       );
     }
-    if (this._state === WebSocketState.DISCONNECTED) return failed(this._closedError());
+    const pending = this._pending;
+    if (this._state === WebSocketState.DISCONNECTED || pending === null) return failed(this._closedError());
     if (subprotocol !== undefined && !this.requestedSubprotocols.includes(subprotocol)) {
       const offered = this.requestedSubprotocols.map((p) => `"${p}"`).join(', ') || 'none';
       return failed(
@@ -187,9 +211,8 @@ export class WebSocket extends MessageInbox {
       );
     }
     const server = this._owner.serverFor(this._opts.maxMessageBytes);
-    const req = this._req as IncomingMessage;
     withSubprotocol(subprotocol ?? null, () =>
-      server.handleUpgrade(req, this._socket, this._head as Buffer, (raw) => this._attach(raw)),
+      server.handleUpgrade(pending.req, this._socket, pending.head, (raw) => this._attach(raw)),
     );
     if (this._raw === null) {
       // ws destroyed the socket instead of upgrading it: the client was already gone.
@@ -207,7 +230,7 @@ export class WebSocket extends MessageInbox {
       this._refuse(closeCodeToHttpStatus(code), reason, code, reason);
     } else if (this._state === WebSocketState.CONNECTED) {
       this._markClosed(code, reason);
-      (this._raw as RawWebSocket).close(code, reason);
+      (this._raw as OwnedRawSocket).close(code, reason);
     }
     return RESOLVED;
   }
@@ -273,7 +296,8 @@ export class WebSocket extends MessageInbox {
     return this.send(text);
   }
 
-  private _afterSend(raw: RawWebSocket): Promise<void> {
+  /** Resolve at once unless the backlog is above the high-water mark (wait for drain) or the cap (drop the peer). */
+  private _afterSend(raw: OwnedRawSocket): Promise<void> {
     const buffered = raw.bufferedAmount;
     if (buffered <= this._opts.sendHighWaterBytes && buffered <= this._opts.maxBufferedBytes) return RESOLVED;
     if (buffered > this._opts.maxBufferedBytes) {
@@ -283,42 +307,25 @@ export class WebSocket extends MessageInbox {
       raw.terminate();
       return failed(this._closedError());
     }
-    if (!this._socket.writableNeedDrain) return RESOLVED;
-    return new Promise<void>((resolve, reject) => {
-      if (this._drainWaiters === null) {
-        this._drainWaiters = [];
-        this._socket.once('drain', () => this._releaseDrainWaiters(null));
-      }
-      this._drainWaiters.push([resolve, reject]);
-    });
-  }
-
-  private _releaseDrainWaiters(error: Error | null): void {
-    const waiters = this._drainWaiters;
-    if (waiters === null) return;
-    this._drainWaiters = null;
-    for (const [resolve, reject] of waiters) {
-      if (error === null) resolve();
-      else reject(error);
+    if (!this._socket.writableNeedDrain) return RESOLVED; // below the socket's own mark: no 'drain' will come
+    if (this._drain === null) {
+      const drain = (this._drain = new DrainWaiters());
+      this._socket.once('drain', () => {
+        if (this._drain === drain) this._drain = null;
+        drain.settle(null);
+      });
     }
+    return this._drain.wait();
   }
 
-  private _attach(raw: RawWebSocket): void {
+  private _attach(raw: OwnedRawSocket): void {
     // Listeners go on inside the upgrade callback, before any frame can be parsed (ws issue #1322).
-    (raw as OwnedRaw)[OWNER] = this;
-    raw.on('message', onRawMessage as (data: RawData, isBinary: boolean) => void);
-    raw.on('pong', onRawPong as () => void);
-    raw.on('error', onRawError as (error: Error) => void);
-    raw.on('close', onRawClose as (code: number, reason: Buffer) => void);
+    listenToRawSocket(raw, this);
     this._raw = raw;
     this._subprotocol = raw.protocol === '' ? null : raw.protocol;
     this._state = WebSocketState.CONNECTED;
-    this._pingAt = performance.now();
-    this._socket.removeListener('close', this._earlyClose as () => void);
-    this._socket.removeListener('error', noop);
-    this._earlyClose = null;
-    this._req = null;
-    this._head = null;
+    this._pingAt = monotonicMs();
+    this._dropPending();
   }
 
   /** @internal A message from ws: heartbeat bookkeeping, rate limit, then the inbox. */
@@ -327,7 +334,7 @@ export class WebSocket extends MessageInbox {
     this._seen = true;
     const limit = this._opts.rateLimitMessages;
     if (limit !== 0) {
-      const now = performance.now();
+      const now = monotonicMs();
       if (now - this._windowStart >= this._opts.rateLimitIntervalMs) {
         this._windowStart = now;
         this._windowCount = 1;
@@ -337,6 +344,11 @@ export class WebSocket extends MessageInbox {
       }
     }
     this._push(data, isBinary);
+  }
+
+  /** @internal A pong: the peer is alive. */
+  _onPong(): void {
+    this._seen = true;
   }
 
   /** @internal ws reported the connection closed (after our close, the peer's, an error or a terminate). */
@@ -356,17 +368,14 @@ export class WebSocket extends MessageInbox {
    */
   _heartbeat(now: number): void {
     const raw = this._raw;
-    if (raw === null || this._state !== WebSocketState.CONNECTED || this._backlogged) return;
     const interval = this._opts.heartbeatIntervalMs;
-    if (interval === 0) return;
+    if (raw === null || interval === 0 || this._state !== WebSocketState.CONNECTED || this._backlogged) return;
     if (!this._seen) {
       if (now - this._pingAt >= this._opts.heartbeatTimeoutMs) {
         this._markClosed(CloseCode.ABNORMAL, 'Heartbeat timeout');
         raw.terminate();
       }
-      return;
-    }
-    if (now - this._pingAt >= interval) {
+    } else if (now - this._pingAt >= interval) {
       this._seen = false;
       this._pingAt = now;
       raw.ping();
@@ -378,8 +387,6 @@ export class WebSocket extends MessageInbox {
     if (this._state !== WebSocketState.CONNECTING) return;
     this._markClosed(code, reason);
     this._owner.refuse(this, this._socket, status, body === '' ? (STATUS_CODES[status] ?? '') : body);
-    this._req = null;
-    this._head = null;
   }
 
   /** @internal Drop the connection without a closing handshake (shutdown grace period over). */
@@ -393,10 +400,16 @@ export class WebSocket extends MessageInbox {
     if (this._state === WebSocketState.CONNECTING) {
       this._markClosed(CloseCode.ABNORMAL, 'Client went away before the handshake completed');
     }
-    this._earlyClose = null;
-    this._req = null;
-    this._head = null;
+    this._dropPending();
     this._owner.socketClosed(this);
+  }
+
+  private _dropPending(): void {
+    const pending = this._pending;
+    if (pending === null) return;
+    this._pending = null;
+    this._socket.removeListener('close', pending.onClose);
+    this._socket.removeListener('error', noop);
   }
 
   private _markClosed(code: number, reason: string): void {
@@ -404,7 +417,10 @@ export class WebSocket extends MessageInbox {
     this._closeCode = code;
     this._closeReason = reason;
     this._wakeReader();
-    if (this._drainWaiters !== null) this._releaseDrainWaiters(this._notActive());
+    if (this._drain !== null) {
+      this._drain.settle(this._notActive());
+      this._drain = null;
+    }
   }
 
   protected _readError(): WebSocketConnectionError | null {
@@ -436,21 +452,4 @@ function describe(value: unknown): string {
   if (value === null) return 'null';
   if (typeof value === 'object') return (value as object).constructor?.name ?? 'object';
   return typeof value;
-}
-
-// Listeners shared by every connection (ws calls them with `this` = the ws socket): no closures per connection.
-function onRawMessage(this: OwnedRaw, data: Buffer, isBinary: boolean): void {
-  this[OWNER]._onMessage(data, isBinary);
-}
-
-function onRawPong(this: OwnedRaw): void {
-  this[OWNER]._seen = true;
-}
-
-function onRawError(this: OwnedRaw, error: Error): void {
-  this[OWNER]._onRawError(error);
-}
-
-function onRawClose(this: OwnedRaw, code: number, reason: Buffer): void {
-  this[OWNER]._onRawClose(code, reason);
 }
