@@ -2,6 +2,7 @@
 export const CloseCode = {
   NORMAL: 1000,
   GOING_AWAY: 1001,
+  PROTOCOL_ERROR: 1002,
   ABNORMAL: 1006,
   INVALID_PAYLOAD: 1007,
   POLICY_VIOLATION: 1008,
@@ -48,8 +49,8 @@ export function closeCodeToHttpStatus(code: number): number {
 }
 
 /**
- * The close code `ws` sent for a protocol error it raised (1007 bad UTF-8, 1009 too big, 1002 otherwise);
- * `ws` keeps it under a private symbol, so it is looked up by description with a code-based fallback.
+ * The close code for an error `ws` emitted: the code it sent for a protocol error (1007 bad UTF-8, 1009 too big,
+ * 1002…), which it keeps under a private symbol, looked up by description; 1006 for a socket write failure.
  */
 export function closeCodeOfWsError(err: Error): number {
   const record = err as unknown as Record<string | symbol, unknown>;
@@ -59,5 +60,6 @@ export function closeCodeOfWsError(err: Error): number {
   const code = record.code;
   if (code === 'WS_ERR_INVALID_UTF8') return CloseCode.INVALID_PAYLOAD;
   if (code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') return CloseCode.MESSAGE_TOO_BIG;
-  return 1002;
+  if (typeof code === 'string' && code.startsWith('WS_ERR_')) return CloseCode.PROTOCOL_ERROR;
+  return CloseCode.ABNORMAL;
 }

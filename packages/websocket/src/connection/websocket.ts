@@ -2,13 +2,12 @@ import { STATUS_CODES, type IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type { Duplex } from 'node:stream';
-import { DrainWaiters } from './backpressure';
 import { assertCloseArguments, closeCodeOfWsError, closeCodeToHttpStatus, CloseCode } from './close-codes';
-import { disconnectedError, WebSocketConnectionError, WebSocketError } from './errors';
+import { WebSocketConnectionError, WebSocketError } from './errors';
 import { FrameType, WebSocketState } from './frame-type';
 import { parseSubprotocols } from './handshake';
 import type { WebSocketHandlerHooks } from './hub';
-import { MessageInbox } from './inbox';
+import { failed, MessageOutbox, RESOLVED } from './outbox';
 import type { ResolvedWebSocketOptions } from './options';
 import { listenToRawSocket, type OwnedRawSocket, type RawSocketOwner, type RawSocketServer } from './raw-socket';
 import { headersFromText, parseQuery, splitRequestTarget } from './request-info';
@@ -39,17 +38,7 @@ interface PendingHandshake {
   readonly onClose: () => void;
 }
 
-const OPEN = 1;
-const BINARY_SEND = { binary: true } as const;
-const RESOLVED: Promise<void> = Promise.resolve();
 const noop = (): void => undefined;
-
-/** A rejected promise that does not count as unhandled: `await` still throws, fire-and-forget sends cannot crash. */
-function failed(error: Error): Promise<never> {
-  const promise = Promise.reject(error);
-  promise.catch(noop);
-  return promise;
-}
 
 /** Whole milliseconds on the monotonic clock: small integers stay unboxed in the per-connection fields. */
 export function monotonicMs(): number {
@@ -63,15 +52,12 @@ export function monotonicMs(): number {
  * await ws.accept();
  * for await (const message of ws) await ws.send(`Echo: ${message}`);
  */
-export class WebSocket extends MessageInbox implements RawSocketOwner {
+export class WebSocket extends MessageOutbox implements RawSocketOwner {
   /** Route parameters (`/ws/{room_id}` → `{ room_id: '42' }`), set by the routing layer. */
   params: Record<string, unknown>;
 
   // Every idle connection carries these fields, so they are kept few and small (see the hub's memory target).
-  private _state: WebSocketState = WebSocketState.CONNECTING;
-  private _raw: OwnedRawSocket | null = null;
   private _pending: PendingHandshake | null;
-  private readonly _socket: Duplex;
   private readonly _url: string;
   /** Handshake headers as "name\nvalue\n…": one flat string instead of Node's array of small strings. */
   private readonly _headerText: string;
@@ -79,9 +65,6 @@ export class WebSocket extends MessageInbox implements RawSocketOwner {
   private readonly _host: string;
   private readonly _port: number;
   private _subprotocol: string | null = null;
-  private _closeCode: number | null = null;
-  private _closeReason: string | null = null;
-  private _drain: DrainWaiters | null = null;
   private _windowStart = 0;
   private _windowCount = 0;
   /** @internal Heartbeat: peer activity (message or pong) since the last ping. */
@@ -94,7 +77,7 @@ export class WebSocket extends MessageInbox implements RawSocketOwner {
   _hooks: WebSocketHandlerHooks | undefined = undefined;
   /** @internal Hub bookkeeping: what the handler threw, if it did. */
   _handlerError: unknown = undefined;
-  /** @internal Hub bookkeeping: bit set of `Phase` flags. */
+  /** @internal Hub bookkeeping: bit set of the hub's phase flags (handler done, socket closed, opened). */
   _phase = 0;
 
   /** @internal Created by the hub for one upgrade request. */
@@ -106,9 +89,8 @@ export class WebSocket extends MessageInbox implements RawSocketOwner {
     options: ResolvedWebSocketOptions,
     params: Record<string, unknown>,
   ) {
-    super(options);
+    super(options, socket);
     this.params = params;
-    this._socket = socket;
     this._url = req.url ?? '/';
     this._headerText = req.rawHeaders.join('\n');
     const net = socket as Partial<Socket>;
@@ -155,34 +137,9 @@ export class WebSocket extends MessageInbox implements RawSocketOwner {
     return this._subprotocol;
   }
 
-  /** CONNECTING until accepted, CONNECTED while open, DISCONNECTED once closed or refused. */
-  get state(): WebSocketState {
-    return this._state;
-  }
-
-  /** True while messages can be sent and received. */
-  get isConnected(): boolean {
-    return this._state === WebSocketState.CONNECTED && (this._raw as OwnedRawSocket).readyState === OPEN;
-  }
-
   /** The route's frame type: TEXT hands text frames over as strings, BINARY hands everything over as Buffers. */
   get frameType(): FrameType {
     return this._opts.frameType;
-  }
-
-  /** The close code once closed (ours if we closed first, the peer's otherwise, 1006 if dropped), else null. */
-  get closeCode(): number | null {
-    return this._closeCode;
-  }
-
-  /** The close reason once closed, else null. */
-  get closeReason(): string | null {
-    return this._closeReason;
-  }
-
-  /** Bytes queued for sending but not yet handed to the kernel. */
-  get bufferedAmount(): number {
-    return this._raw === null ? 0 : this._raw.bufferedAmount;
   }
 
   /** @internal The route's resolved limits (read by the hub's heartbeat). */
@@ -233,89 +190,6 @@ export class WebSocket extends MessageInbox implements RawSocketOwner {
       (this._raw as OwnedRawSocket).close(code, reason);
     }
     return RESOLVED;
-  }
-
-  /**
-   * Send a message: strings as text frames (binary when frameType is BINARY), bytes as binary frames. Resolves
-   * once handed to the socket, or once it drains if more than `sendHighWaterBytes` are waiting.
-   */
-  send(data: string | Uint8Array): Promise<void> {
-    const raw = this._raw;
-    if (this._state !== WebSocketState.CONNECTED || raw === null || raw.readyState !== OPEN) {
-      return failed(this._notActive());
-    }
-    if (typeof data === 'string') {
-      if (this._opts.frameType === FrameType.BINARY) raw.send(data, BINARY_SEND);
-      else raw.send(data);
-    } else if (data instanceof Uint8Array) {
-      raw.send(data);
-    } else {
-      return failed(new TypeError(`WebSocket data must be string or bytes, got ${describe(data)}`));
-    }
-    return this._afterSend(raw);
-  }
-
-  /** Send a text frame, whatever the frame type. */
-  sendText(data: string): Promise<void> {
-    const raw = this._raw;
-    if (this._state !== WebSocketState.CONNECTED || raw === null || raw.readyState !== OPEN) {
-      return failed(this._notActive());
-    }
-    if (typeof data !== 'string') {
-      return failed(new TypeError(`WebSocket sendText() data must be a string, got ${describe(data)}`));
-    }
-    raw.send(data);
-    return this._afterSend(raw);
-  }
-
-  /** Send a binary frame; a string is sent as its UTF-8 bytes. */
-  sendBytes(data: Uint8Array | string): Promise<void> {
-    const raw = this._raw;
-    if (this._state !== WebSocketState.CONNECTED || raw === null || raw.readyState !== OPEN) {
-      return failed(this._notActive());
-    }
-    if (typeof data !== 'string' && !(data instanceof Uint8Array)) {
-      return failed(new TypeError(`WebSocket data must be string or bytes, got ${describe(data)}`));
-    }
-    raw.send(data, BINARY_SEND);
-    return this._afterSend(raw);
-  }
-
-  /** Send `value` as JSON (a binary frame when frameType is BINARY); cyclic or BigInt values raise a TypeError. */
-  sendJson(value: unknown): Promise<void> {
-    if (!this.isConnected) return failed(this._notActive());
-    let text: string | undefined;
-    try {
-      text = JSON.stringify(value);
-    } catch (err) {
-      return failed(new TypeError(`Data is not JSON serializable: ${(err as Error).message}`, { cause: err }));
-    }
-    if (text === undefined) {
-      return failed(new TypeError(`Data is not JSON serializable: ${describe(value)} has no JSON representation`));
-    }
-    return this.send(text);
-  }
-
-  /** Resolve at once unless the backlog is above the high-water mark (wait for drain) or the cap (drop the peer). */
-  private _afterSend(raw: OwnedRawSocket): Promise<void> {
-    const buffered = raw.bufferedAmount;
-    if (buffered <= this._opts.sendHighWaterBytes && buffered <= this._opts.maxBufferedBytes) return RESOLVED;
-    if (buffered > this._opts.maxBufferedBytes) {
-      // The peer is not reading; waiting for its close frame would keep the backlog alive, so drop it now.
-      this._markClosed(CloseCode.TRY_AGAIN_LATER, 'Send buffer limit exceeded');
-      raw.close(CloseCode.TRY_AGAIN_LATER, 'Send buffer limit exceeded');
-      raw.terminate();
-      return failed(this._closedError());
-    }
-    if (!this._socket.writableNeedDrain) return RESOLVED; // below the socket's own mark: no 'drain' will come
-    if (this._drain === null) {
-      const drain = (this._drain = new DrainWaiters());
-      this._socket.once('drain', () => {
-        if (this._drain === drain) this._drain = null;
-        drain.settle(null);
-      });
-    }
-    return this._drain.wait();
   }
 
   private _attach(raw: OwnedRawSocket): void {
@@ -412,17 +286,6 @@ export class WebSocket extends MessageInbox implements RawSocketOwner {
     this._socket.removeListener('error', noop);
   }
 
-  private _markClosed(code: number, reason: string): void {
-    this._state = WebSocketState.DISCONNECTED;
-    this._closeCode = code;
-    this._closeReason = reason;
-    this._wakeReader();
-    if (this._drain !== null) {
-      this._drain.settle(this._notActive());
-      this._drain = null;
-    }
-  }
-
   protected _readError(): WebSocketConnectionError | null {
     if (this._state === WebSocketState.CONNECTED) return null;
     return this._raw === null ? this._notActive() : this._closedError();
@@ -435,21 +298,4 @@ export class WebSocket extends MessageInbox implements RawSocketOwner {
     else raw.resume();
   }
 
-  private _closedError(): WebSocketConnectionError {
-    return disconnectedError(this._closeCode ?? CloseCode.ABNORMAL, this._closeReason ?? '');
-  }
-
-  private _notActive(): WebSocketConnectionError {
-    return new WebSocketConnectionError('WebSocket connection is not active', {
-      errorCode: 'SERV_WS_NOT_ACTIVE',
-      code: this._closeCode ?? undefined,
-      reason: this._closeReason ?? undefined,
-    });
-  }
-}
-
-function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (typeof value === 'object') return (value as object).constructor?.name ?? 'object';
-  return typeof value;
 }
