@@ -4,7 +4,8 @@ import { compilePath } from '../routing/path-pattern';
 
 function methodDecorator(method: HttpMethod, decorator: string, subPath: string): MethodDecorator {
   return (target, propertyKey, descriptor) => {
-    const cls = target.constructor as Constructor;
+    // A static method's target is the class itself, whose .constructor would be Function.
+    const cls = (typeof target === 'function' ? target : target.constructor) as Constructor;
     const where = `${decorator} on ${cls.name}.${String(propertyKey)}`;
     if (typeof propertyKey !== 'string') throw new RouteDefinitionError(`${where}: symbol-named methods cannot be routes`);
     if (typeof descriptor.value !== 'function') throw new RouteDefinitionError(`${where}: it must decorate a method`);
