@@ -108,6 +108,8 @@ export class WebSocketHub implements ConnectionOwner {
     run: WebSocketRunner,
     hooks?: WebSocketHandlerHooks,
   ): void {
+    // A client that vanished before its upgrade reached us has nothing left to answer, and its 'close' is gone.
+    if (socket.destroyed) return;
     const path = (req.url ?? '/').split('?', 1)[0] as string;
     const refusal =
       this._closing !== null

@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { connect as tcpConnect, type Socket } from 'node:net';
 import {
   resolveWebSocketOptions,
@@ -18,6 +19,8 @@ export interface TestRoute {
   options?: WebSocketOptionsInput;
   run: WebSocketRunner;
   hooks?: WebSocketHandlerHooks;
+  /** Runs on the raw socket right before `hub.handle()` (e.g. to simulate a client that is already gone). */
+  beforeHandle?: (socket: Duplex) => void;
 }
 
 /** Log lines the hub wrote, for assertions. */
@@ -69,6 +72,7 @@ export class Harness {
         this.hub.reject(socket, 403, `No WebSocket route matches ${path}`);
         return;
       }
+      route.beforeHandle?.(socket);
       const options = resolveWebSocketOptions({}, route.options);
       this.hub.handle(req, socket, head, { options, params: {} }, route.run, route.hooks);
     });

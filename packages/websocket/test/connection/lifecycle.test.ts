@@ -58,6 +58,52 @@ describe('WebSocket connection lifecycle', () => {
       expect(harness.log.error).toEqual([]);
     });
 
+    it('ignores an upgrade whose socket is already destroyed: no handler runs, no slot is held', async () => {
+      let ran = false;
+      const destroyed = deferred();
+      harness.routes.set('/gone', {
+        beforeHandle: (socket) => {
+          socket.destroy();
+          destroyed.resolve();
+        },
+        run: () => {
+          ran = true;
+        },
+      });
+      const client = harness.connect('/gone').catch((err: unknown) => err);
+      await destroyed.promise;
+      expect(await client).toMatchObject({ message: 'socket hang up' });
+      expect(ran).toBe(false);
+      expect(harness.hub.size).toBe(0);
+    });
+
+    it('ends with 1006 when the client leaves while the handler is still deciding whether to accept', async () => {
+      const arrived = deferred();
+      const gate = deferred();
+      const ended = deferred<WebSocketEndInfo>();
+      harness.routes.set('/slow-auth', {
+        run: async (ws) => {
+          arrived.resolve();
+          await gate.promise; // e.g. checking a token somewhere slow
+          await ws.accept();
+          for await (const _ of ws);
+        },
+        hooks: { onEnd: (_ws, info) => ended.resolve(info) },
+      });
+      const socket = await harness.tcp();
+      socket.write(
+        'GET /slow-auth HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n' +
+          'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n',
+      );
+      await arrived.promise;
+      socket.destroy();
+      await once(socket, 'close');
+      gate.resolve();
+      expect((await ended.promise).code).toBe(1006);
+      expect(harness.hub.size).toBe(0);
+      expect(harness.log.error).toEqual([]);
+    });
+
     it('reports the end once, after the handler settled and the socket closed, and frees the slot', async () => {
       const ends: WebSocketEndInfo[] = [];
       const ended = deferred();
