@@ -185,6 +185,32 @@ describe('WebSocket connection lifecycle', () => {
       expect(harness.hub.size).toBe(0);
     });
 
+    it('runs one hub timer only while connections with a heartbeat exist', async () => {
+      const bothEnded = deferred();
+      let ends = 0;
+      harness.routes.set('/ws', {
+        options: { heartbeatIntervalMs: 50, heartbeatTimeoutMs: 50 },
+        run: async (ws) => {
+          await ws.accept();
+          for await (const _ of ws);
+        },
+        hooks: { onEnd: () => ++ends === 2 && bothEnded.resolve() },
+      });
+      // The timer is unref'd, so it is invisible to process.getActiveResourcesInfo(); look at the hub's own field.
+      const timer = () => (harness.hub as unknown as { _heartbeat: { _timer: unknown } })._heartbeat._timer;
+      expect(timer()).toBeNull();
+      const first = await harness.connect('/ws');
+      const second = await harness.connect('/ws');
+      const running = timer();
+      expect(running).not.toBeNull();
+      await first.close();
+      expect(timer()).toBe(running);
+      await second.close();
+      await bothEnded.promise;
+      expect(harness.hub.size).toBe(0);
+      expect(timer()).toBeNull();
+    });
+
     it('keeps a peer that answers pings', async () => {
       harness.routes.set('/ws', {
         // A generous timeout keeps a loaded machine from failing the test; the pings still come every 10 ms.
