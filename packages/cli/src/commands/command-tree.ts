@@ -4,7 +4,7 @@ const config: FlagSpec = { name: 'config', alias: 'c', type: 'string', valueName
 const dev: FlagSpec = { name: 'dev', type: 'boolean', description: 'Debug logging, and stack traces on errors' };
 const force: FlagSpec = { name: 'force', type: 'boolean', description: 'Overwrite files that already exist' };
 const nonInteractive: FlagSpec = { name: 'non-interactive', type: 'boolean', description: 'Never prompt; use flags and defaults' };
-const extension: FlagSpec = { name: 'extension', alias: 'e', type: 'string', valueName: 'DIR', description: 'Extension folder to add to (default: the current extension, or the only one)' };
+const extension: FlagSpec = { name: 'extension', alias: 'e', type: 'string', valueName: 'NAME', description: 'Extension folder to add to (default: the current extension, or the only one)' };
 const name: FlagSpec = { name: 'name', alias: 'n', type: 'string', valueName: 'NAME', description: 'Name of the new item (asked on a terminal when missing)' };
 const router: FlagSpec = { name: 'router', type: 'string', valueName: 'ROUTER', description: 'Router in extension.yaml to add the route to (default: main_router)' };
 
@@ -140,9 +140,9 @@ export const SERV_COMMAND_TREE: CommandSpec = {
       summary: 'a WebSocket client for debugging: interactive, or one-shot with --send/--expect',
       positionals: [{ name: 'url', required: true, description: 'ws:// or wss:// URL' }],
       flags: [
-        { name: 'send', alias: 's', type: 'string', valueName: 'MSG', repeatable: true, description: 'Send MSG and exit after the reply instead of reading stdin' },
+        { name: 'send', alias: 's', type: 'string', valueName: 'MSG', repeatable: true, description: 'Send MSG, wait for one reply per message (or for --expect) and exit, instead of reading stdin' },
         { name: 'expect', type: 'string', valueName: 'TEXT', description: 'Succeed only when a reply contains TEXT' },
-        { name: 'timeout', type: 'int', valueName: 'MS', description: 'How long to wait for the handshake and the reply (default: 5000)' },
+        { name: 'timeout', type: 'int', valueName: 'MS', description: 'How long to wait for the handshake, and then for the replies (default: 5000)' },
         { name: 'header', alias: 'H', type: 'string', valueName: 'K:V', repeatable: true, description: 'Extra handshake header' },
         { name: 'subprotocol', type: 'string', valueName: 'NAME', repeatable: true, description: 'Offer a subprotocol' },
         { name: 'binary', type: 'boolean', description: 'Send messages as binary frames' },
