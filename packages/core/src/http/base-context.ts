@@ -1,4 +1,3 @@
-import type { IncomingMessage } from 'node:http';
 import type { DependencyContainer } from 'tsyringe';
 import type { App } from '../app/app';
 import { parseCookies } from './cookies';
@@ -7,7 +6,7 @@ import { parseQuery, type QueryValues } from './query';
 const EMPTY: Record<string, never> = Object.freeze({}) as Record<string, never>;
 
 /**
- * What every request and every WebSocket connection shares: the app, the raw request, path, query, headers,
+ * What every request and every WebSocket connection shares: the app, path, query, headers,
  * cookies, route params and settings, and a child container created on first use and disposed at the end.
  */
 export abstract class BaseContext {
@@ -21,7 +20,6 @@ export abstract class BaseContext {
 
   constructor(
     readonly app: App,
-    readonly req: IncomingMessage,
     /** The request path without the query string. */
     readonly path: string,
     /** The raw query string without `?`. */
@@ -39,10 +37,7 @@ export abstract class BaseContext {
   }
 
   /** A request header by lower-case name; repeated headers are joined with `, `. */
-  header(name: string): string | undefined {
-    const value = this.req.headers[name];
-    return Array.isArray(value) ? value.join(', ') : value;
-  }
+  abstract header(name: string): string | undefined;
 
   /** This request's child container (created on first use), holding the request-scoped values. */
   get container(): DependencyContainer {

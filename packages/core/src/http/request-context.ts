@@ -19,13 +19,19 @@ export class RequestContext extends BaseContext {
 
   constructor(
     app: App,
-    req: IncomingMessage,
+    /** Node's request object. */
+    readonly req: IncomingMessage,
     /** Node's response object, for the rare handler that writes itself. */
     readonly res: ServerResponse,
     path: string,
     queryString: string,
   ) {
-    super(app, req, path, queryString);
+    super(app, path, queryString);
+  }
+
+  header(name: string): string | undefined {
+    const value = this.req.headers[name];
+    return Array.isArray(value) ? value.join(', ') : value;
   }
 
   /** The upper-case HTTP method. */

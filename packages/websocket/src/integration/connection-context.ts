@@ -1,5 +1,4 @@
 import { BaseContext, type App, type DependencyContainer } from '@serv/core';
-import type { IncomingMessage } from 'node:http';
 import { WebSocket } from '../connection/websocket';
 
 /**
@@ -9,13 +8,15 @@ import { WebSocket } from '../connection/websocket';
 export class ConnectionContext extends BaseContext {
   constructor(
     app: App,
-    req: IncomingMessage,
     /** The connection. */
     readonly ws: WebSocket,
-    path: string,
-    queryString: string,
   ) {
-    super(app, req, path, queryString);
+    super(app, ws.path, ws.queryString);
+  }
+
+  /** A handshake header by lower-case name (the request itself is not kept, to keep idle connections small). */
+  header(name: string): string | undefined {
+    return this.ws.headers[name];
   }
 
   protected registerScoped(container: DependencyContainer): void {

@@ -39,7 +39,7 @@ function attach(app: App): ProtocolRuntime {
         head,
         { options: route.options as unknown as ResolvedWebSocketOptions, params },
         async (ws) => {
-          ctx = new ConnectionContext(app, req, ws, path, q < 0 ? '' : url.slice(q + 1));
+          ctx = new ConnectionContext(app, ws);
           ctx.params = params;
           ctx.settings = route.settings;
           if (app.hasListeners(BEGIN)) await app.emit(BEGIN, { app, ws, ctx });
