@@ -12,7 +12,7 @@ import { RouteDefinitionError, ServError } from '../errors/serv-error';
 import { defaultErrorResponse } from '../http/error-response';
 import type { BaseContext } from '../http/base-context';
 import { RequestContext } from '../http/request-context';
-import { toResponse, type Response } from '../http/responses';
+import { Response, toResponse } from '../http/responses';
 import { Logger } from '../logging/logger';
 import { meta, type Constructor, type HttpMethod } from '../metadata/store';
 import { compilePath, joinPaths, normalizePath } from '../routing/path-pattern';
@@ -29,6 +29,7 @@ import { isClass, routesOfClass, type RouteDeclaration } from './route-declarati
 export type ErrorHandler<E extends Error = Error> = (error: E, ctx: RequestContext) => unknown;
 
 type Pipeline = (ctx: RequestContext) => Promise<void>;
+type ListenerInstance = Record<string, (payload: unknown) => unknown>;
 type AppState = 'building' | 'starting' | 'started' | 'closing' | 'closed';
 
 const ROUTING_ERROR = Symbol('serv.routingError');
@@ -48,8 +49,10 @@ export class App {
   private readonly middleware: HttpMiddleware[] = [];
   private readonly errorHandlers = new Map<unknown, ErrorHandler>();
   private readonly listenerClasses: Constructor[] = [];
+  private listenerInstances: Array<[Constructor, ListenerInstance]> = [];
   private readonly pipelines = new Map<RouteRecord, Pipeline>();
   private readonly invokers = new Map<RouteRecord, Invoker>();
+  private readonly directs = new Map<RouteRecord, Invoker>();
   private readonly runtimes = new Map<string, ProtocolRuntime>();
   private readonly httpScoped = new Map<unknown, (ctx: BaseContext) => unknown>([[RequestContext, (ctx) => ctx]]);
   private fallback: Pipeline | undefined;
@@ -200,8 +203,7 @@ export class App {
     this.state = 'starting';
     this.prepare();
     const protocols = this.prepared as Map<string, Protocol>;
-    for (const cls of this.listenerClasses) {
-      const instance = instanceOf({ container: this.container, scopes: this.scopes }, cls, `listener ${cls.name}`) as Record<string, (payload: unknown) => unknown>;
+    for (const [cls, instance] of this.listenerInstances) {
       for (const l of meta.getListeners(cls)) this.events.on(l.event, (payload) => instance[l.propertyKey](payload));
     }
     for (const protocol of protocols.values()) this.runtimes.set(protocol.upgrade, protocol.attach(this));
@@ -232,6 +234,7 @@ export class App {
           allowBody: true,
         });
         this.invokers.set(record, invoker);
+        if (this.middleware.length === 0 && record.middleware.length === 0) this.directs.set(record, invoker);
         this.pipelines.set(record, compose([...this.middleware, ...(record.middleware as HttpMiddleware[])], async (ctx) => {
           const result = invoker(ctx);
           ctx.response = toResponse(result instanceof Promise ? await result : result);
@@ -251,6 +254,11 @@ export class App {
     this.fallback = compose(this.middleware, async (ctx: RoutedContext) => {
       throw ctx[ROUTING_ERROR] as Error;
     });
+    // Constructed here rather than at start so that prepare() (serv launch --dry-run) reports their injection errors too.
+    this.listenerInstances = this.listenerClasses.map((cls) => [
+      cls,
+      instanceOf({ container: this.container, scopes: this.scopes }, cls, `listener ${cls.name}`) as ListenerInstance,
+    ]);
     return protocols;
   }
 
@@ -308,9 +316,46 @@ export class App {
       ctx.params = match.params;
       ctx.settings = match.route.settings;
       pipeline = this.pipelines.get(match.route) as Pipeline;
+      const direct = this.directs.get(match.route);
+      if (direct !== undefined && !this.settings.debug && !this.events.has('app.request.begin') && !this.events.has('app.request.end')) {
+        // The common case (no middleware, no request listeners) answers synchronously, without promises.
+        let result: unknown;
+        try {
+          result = direct(ctx);
+        } catch (err) {
+          result = Promise.reject(err);
+        }
+        if (!(result instanceof Promise) && this.respondNow(ctx, result)) return;
+        pipeline = async (c) => {
+          c.response = toResponse(await result);
+        };
+      }
     }
     this.run(ctx, pipeline).catch((err: unknown) => this.abandon(ctx, err));
   };
+
+  /** Write a plain string or JSON value at once; false leaves anything else to the general path. */
+  private respondNow(ctx: RequestContext, value: unknown): boolean {
+    let body: string;
+    let type: string;
+    if (typeof value === 'string') {
+      body = value;
+      type = 'text/plain; charset=utf-8';
+    } else if (typeof value === 'object' && value !== null && !(value instanceof Response) && !(value instanceof Uint8Array)) {
+      try {
+        body = JSON.stringify(value);
+      } catch {
+        return false;
+      }
+      type = 'application/json; charset=utf-8';
+    } else {
+      return false;
+    }
+    ctx.res.writeHead(200, { 'content-type': type, 'content-length': Buffer.byteLength(body) });
+    ctx.res.end(ctx.method === 'HEAD' ? undefined : body);
+    if (ctx.hasScope) ctx.dispose().catch((err: unknown) => this.logger.error('Disposing the request container failed', err));
+    return true;
+  }
 
   /** Last resort when answering itself failed (a throwing log sink, say): drop the connection, never the process. */
   private abandon(ctx: RequestContext, err: unknown): void {
