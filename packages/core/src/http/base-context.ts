@@ -48,6 +48,11 @@ export abstract class BaseContext {
     return this.child;
   }
 
+  /** Whether the child container was created (and so needs disposing). */
+  get hasScope(): boolean {
+    return this.child !== undefined;
+  }
+
   /** Registers this context's own values (the request, the WebSocket) into its child container. */
   protected abstract registerScoped(container: DependencyContainer): void;
 

@@ -12,8 +12,7 @@ import type { Response } from './responses';
 export class RequestContext extends BaseContext {
   /** The response the handler produced; set before outer middleware resume. */
   response: Response | undefined;
-  /** Free-form per-request state for middleware and handlers. */
-  readonly state: Record<string, unknown> = {};
+  private stateCache: Record<string, unknown> | undefined;
   private bodyPromise: Promise<ParsedBody> | undefined;
   private rawPromise: Promise<Buffer> | undefined;
 
@@ -32,6 +31,11 @@ export class RequestContext extends BaseContext {
   header(name: string): string | undefined {
     const value = this.req.headers[name];
     return Array.isArray(value) ? value.join(', ') : value;
+  }
+
+  /** Free-form per-request state for middleware and handlers. */
+  get state(): Record<string, unknown> {
+    return (this.stateCache ??= {});
   }
 
   /** The upper-case HTTP method. */
