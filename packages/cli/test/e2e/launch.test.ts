@@ -43,6 +43,21 @@ describe('serv launch', () => {
     expect(server.stdout).toContain('Shutting down (SIGTERM)…\n');
   });
 
+  it('closes open WebSocket connections with 1001 on SIGTERM before exiting 0', async () => {
+    server = launch(['--port', '0']);
+    const { port } = await server.listening();
+    const client = new ServProcess(['ws', `ws://127.0.0.1:${port}/ws/echo`], { cwd: dir });
+    try {
+      client.child.stdin.write('a\n');
+      await client.waitFor(/< Echo: a\n/);
+      expect(await server.stop('SIGTERM')).toEqual({ code: 0, signal: null });
+      expect(await client.exited).toEqual({ code: 0, signal: null });
+      expect(client.stderr).toBe('Connection closed: 1001 Server shutting down\n');
+    } finally {
+      await client.stop();
+    }
+  });
+
   it('exits 0 on SIGINT', async () => {
     server = launch(['--port', '0']);
     await server.listening();
