@@ -75,10 +75,11 @@ export class ${name.pascal} {
 
 /** `websocket_<snake>.ts`: an echo handler registered from YAML with \`websocket: true\`. */
 export function websocketTemplate(name: NameForms, path: string): string {
-  return `import { Inject } from '@serv/core';
+  return `import { Inject, Injectable } from '@serv/core';
 import { WebSocket } from '@serv/websocket';
 
 /** Echoes every message on ${path} (registered in extension.yaml with websocket: true). */
+@Injectable() // lets the constructor take services, e.g. constructor(private readonly log: Logger)
 export class ${name.pascal} {
   async handle(@Inject() ws: WebSocket): Promise<void> {
     await ws.accept();
@@ -92,9 +93,10 @@ export class ${name.pascal} {
 
 /** `listener_<snake>.ts`: a listener class reacting to app.startup. */
 export function listenerTemplate(name: NameForms): string {
-  return `import { On } from '@serv/core';
+  return `import { Injectable, On } from '@serv/core';
 
 /** Runs when the app starts (registered under listeners: in extension.yaml). */
+@Injectable() // lets the constructor take services, e.g. constructor(private readonly log: Logger)
 export class ${name.pascal} {
   @On('app.startup')
   async onStartup(): Promise<void> {
