@@ -92,6 +92,8 @@ export class App {
   }
 
   /** Add a route from another source (YAML): a class, or a plain function `(ctx)` for HTTP or `(ws, ctx)` for WebSocket. */
+  addRoute(declaration: RouteDeclaration & { kind?: 'http'; handler: Constructor | ((ctx: RequestContext) => unknown) }): this;
+  addRoute(declaration: RouteDeclaration & { handler: Constructor | ((...args: never[]) => unknown) }): this;
   addRoute(declaration: RouteDeclaration & { handler: Constructor | ((...args: never[]) => unknown) }): this {
     this.assertBuilding('add a route');
     const { handler } = declaration;
