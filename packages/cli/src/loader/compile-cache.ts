@@ -52,18 +52,29 @@ export class CompileCache {
     // Write then rename: a concurrent reader sees either nothing or the whole file.
     const temporary = `${target}.${process.pid}.tmp`;
     try {
-      if (!this.ready) {
-        mkdirSync(this.dir, { recursive: true });
-        this.ready = true;
-      }
-      writeFileSync(temporary, code);
-      renameSync(temporary, target);
+      this.write(temporary, target, code);
     } catch (error) {
       if (!this.warned) {
         this.warned = true;
         process.emitWarning(`Could not write the TypeScript cache in ${this.dir} (${(error as Error).message}); set SERV_TS_CACHE_DIR to a writable folder`);
       }
     }
+  }
+
+  private write(temporary: string, target: string, code: string): void {
+    if (!this.ready) {
+      mkdirSync(this.dir, { recursive: true });
+      this.ready = true;
+    }
+    try {
+      writeFileSync(temporary, code);
+    } catch (error) {
+      // The folder was removed while we ran (someone cleared the cache): make it again once.
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      mkdirSync(this.dir, { recursive: true });
+      writeFileSync(temporary, code);
+    }
+    renameSync(temporary, target);
   }
 
   private file(key: string): string {
