@@ -442,8 +442,9 @@ export class App {
   }
 
   /**
-   * Graceful shutdown: stop accepting, close protocol connections (WebSocket 1001 after the grace period),
-   * let in-flight requests finish within `shutdown_grace_ms`, run `app.shutdown` listeners. Idempotent.
+   * Graceful shutdown: stop accepting, send WebSocket connections 1001 at once and give their handlers
+   * `shutdown_grace_ms` to return (then terminate the rest), let in-flight requests finish within the same grace,
+   * run `app.shutdown` listeners. Idempotent.
    */
   close(): Promise<void> {
     this.closing ??= this.doClose();

@@ -36,7 +36,7 @@ export abstract class BaseContext {
     return (this.cookieCache ??= parseCookies(this.header('cookie')));
   }
 
-  /** A request header by lower-case name; repeated headers are joined with `, `. */
+  /** A request header by case-insensitive name; repeated headers are joined with `, `. */
   abstract header(name: string): string | undefined;
 
   /** This request's child container (created on first use), holding the request-scoped values. */

@@ -29,7 +29,7 @@ export class RequestContext extends BaseContext {
   }
 
   header(name: string): string | undefined {
-    const value = this.req.headers[name];
+    const value = this.req.headers[name.toLowerCase()];
     return Array.isArray(value) ? value.join(', ') : value;
   }
 

@@ -31,6 +31,10 @@ export interface TestRequestOptions {
 export interface TestWebSocketOptions {
   headers?: Record<string, string>;
   subprotocols?: string[];
+  /** Answer pings automatically (default true); false simulates a dead peer. */
+  autoPong?: boolean;
+  /** Offer permessage-deflate (default false). */
+  perMessageDeflate?: boolean;
 }
 
 /** The test side of a WebSocket connection (implemented by `@serv/websocket`). */
@@ -41,11 +45,14 @@ export interface TestSocket {
   receiveText(): Promise<string>;
   receiveBytes(): Promise<Buffer>;
   receiveJson<T = unknown>(): Promise<T>;
-  close(code?: number, reason?: string): Promise<void>;
+  /** Close (1000 by default) and resolve with the close code and reason the server answered. */
+  close(code?: number, reason?: string): Promise<{ code: number; reason: string }>;
   readonly closed: Promise<{ code: number; reason: string }>;
-  readonly closeCode: number | undefined;
-  readonly closeReason: string | undefined;
-  readonly subprotocol: string | undefined;
+  /** The close code, once closed (null before). */
+  readonly closeCode: number | null;
+  readonly closeReason: string | null;
+  /** The subprotocol the server accepted, or null. */
+  readonly subprotocol: string | null;
 }
 
 /** How a protocol package connects a test socket. */

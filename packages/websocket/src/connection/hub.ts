@@ -227,12 +227,18 @@ export class WebSocketHub implements ConnectionOwner {
       ws._handlerError = error;
       if (error instanceof WebSocketConnectionError && ws.state === WebSocketState.DISCONNECTED) {
         this._debugLine(`WebSocket ${ws.path} handler ended by the closed connection: ${error.message}`);
-      } else {
-        const action = ws.state === WebSocketState.CONNECTING ? 'refused the handshake with HTTP 500' : 'closed with 1011';
-        this._log.error(`WebSocket handler for ${ws.path} threw; ${action}`, error);
+      }
+      // An HTTP error thrown before accept() (a bad query value, a failed auth check) keeps its 4xx status.
+      const status = handshakeStatus(error);
+      if (ws.state !== WebSocketState.CONNECTING || status >= 500) {
+        const action = ws.state === WebSocketState.CONNECTING ? `refused the handshake with HTTP ${status}` : 'closed with 1011';
+        if (!(error instanceof WebSocketConnectionError && ws.state === WebSocketState.DISCONNECTED)) {
+          this._log.error(`WebSocket handler for ${ws.path} threw; ${action}`, error);
+        }
       }
       if (ws.state === WebSocketState.CONNECTING) {
-        ws._refuse(500, 'Internal Server Error', CloseCode.INTERNAL_ERROR, 'Internal server error');
+        const message = status < 500 && error instanceof Error ? error.message : 'Internal Server Error';
+        ws._refuse(status, message, CloseCode.INTERNAL_ERROR, 'Internal server error');
       } else if (ws.state === WebSocketState.CONNECTED) {
         void ws.close(CloseCode.INTERNAL_ERROR, 'Internal server error');
       }
@@ -302,4 +308,10 @@ export class WebSocketHub implements ConnectionOwner {
   private _debugLine(message: string): void {
     if (this._debug) this._log.debug(message);
   }
+}
+
+/** The HTTP status a handshake refused by a thrown error gets: the error's own 4xx `status`, else 500. */
+function handshakeStatus(error: unknown): number {
+  const status = typeof error === 'object' && error !== null ? (error as { status?: unknown }).status : undefined;
+  return typeof status === 'number' && Number.isInteger(status) && status >= 400 && status < 500 ? status : 500;
 }

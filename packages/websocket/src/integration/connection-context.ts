@@ -14,9 +14,9 @@ export class ConnectionContext extends BaseContext {
     super(app, ws.path, ws.queryString);
   }
 
-  /** A handshake header by lower-case name (the request itself is not kept, to keep idle connections small). */
+  /** A handshake header by name (case-insensitive) (the request itself is not kept, to keep idle connections small). */
   header(name: string): string | undefined {
-    return this.ws.headers[name];
+    return this.ws.headers[name.toLowerCase()];
   }
 
   protected registerScoped(container: DependencyContainer): void {

@@ -4,7 +4,7 @@ export { RoomHandler } from '../../room-handler';
 
 /** `handler: main:echoWebsocketHandler`: a plain function, called once per connection as (ws, ctx). */
 export async function echoWebsocketHandler(ws: WebSocket, ctx: ConnectionContext): Promise<void> {
-  const who = ctx.cookies.user ?? ctx.header('x-user') ?? 'anonymous'; // header names in lower case
+  const who = ctx.cookies.user ?? ctx.header('x-user') ?? 'anonymous';
   await ws.accept();
   ctx.app.logger.debug(`${who} opened ${ctx.path}`);
   const prefix = Buffer.from(`${String(ctx.settings.prefix)}${who}: `);
