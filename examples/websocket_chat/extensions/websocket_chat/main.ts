@@ -16,10 +16,9 @@ export class ChatPageRoute {
  * text as `Echo: <text>`, binary frames byte for byte (a prefix would corrupt binary data).
  */
 export async function echoWebsocketHandler(ws: WebSocket, ctx: HandlerContext): Promise<void> {
-  const client = `${ws.client.host}:${ws.client.port}`;
-  const logger = ctx.app.logger.child('websocket_chat');
   await ws.accept();
-  logger.info(`${client} connected`);
+  const { logger } = ctx.app;
+  logger.info(`websocket_chat: ${ws.client.host}:${ws.client.port} connected`);
   let count = 0;
   try {
     for await (const message of ws) {
@@ -27,6 +26,6 @@ export async function echoWebsocketHandler(ws: WebSocket, ctx: HandlerContext): 
       count += 1;
     }
   } finally {
-    logger.info(`${client} disconnected after ${count} message(s)`);
+    logger.info(`websocket_chat: ${ws.client.host}:${ws.client.port} disconnected after ${count} message(s)`);
   }
 }

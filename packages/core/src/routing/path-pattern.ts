@@ -12,6 +12,7 @@ export interface PathPattern {
   match(path: string): Record<string, string | number> | null;
 }
 
+const NO_PARAMS: Record<string, string | number> = Object.freeze({}) as Record<string, string | number>;
 const PARAM = /\{([^{}]*)\}/g;
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const TYPES = new Map<string, string>([
@@ -78,7 +79,8 @@ export function compilePath(raw: string, where: string): PathPattern {
     throw new RouteDefinitionError(`${where}: path "${raw}" has an unbalanced "{" or "}"`);
   }
   if (names.length === 0) {
-    return { path, names, isStatic: true, match: (p) => (p === path ? {} : null) };
+    // A static match shares one frozen, empty params object: nothing to allocate per request or connection.
+    return { path, names, isStatic: true, match: (p) => (p === path ? NO_PARAMS : null) };
   }
   const regex = new RegExp(`^${source}${escapeRegExp(rest)}$`);
   return {
