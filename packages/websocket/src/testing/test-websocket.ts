@@ -123,6 +123,8 @@ export function connectTestWebSocket(url: string, options: TestWebSocketOptions 
     headers: { ...options.headers },
     autoPong: options.autoPong ?? true,
     perMessageDeflate: options.perMessageDeflate ?? false,
+    // A test client talks to the app under test, often with a self-signed certificate.
+    rejectUnauthorized: false,
   });
   const client = new TestWebSocket(raw);
   return new Promise<TestWebSocket>((resolve, reject) => {
