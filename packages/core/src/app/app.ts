@@ -268,7 +268,13 @@ export class App {
   async listen(options: { host?: string; port?: number } = {}): Promise<ListenAddress> {
     if (this.server !== undefined) throw new ServError('SERV_APP_STATE', 'app.listen() was already called; create another app to listen twice');
     await this.start();
-    const server = this.createServer();
+    let server: Server;
+    try {
+      server = this.createServer();
+    } catch (err) {
+      await this.close();
+      throw err;
+    }
     this.server = server;
     const host = options.host ?? this.settings.host;
     const port = options.port ?? this.settings.port;
@@ -422,7 +428,7 @@ export class App {
     const server: Server =
       tls === undefined
         ? createHttpServer(this.handleRequest)
-        : (createHttpsServer({ cert: readFileSync(tls.certFile), key: readFileSync(tls.keyFile) }, this.handleRequest) as unknown as Server);
+        : (createHttpsServer({ cert: readTlsFile(tls.certFile, 'cert_file'), key: readTlsFile(tls.keyFile, 'key_file') }, this.handleRequest) as unknown as Server);
     server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => this.handleUpgrade(req, socket, head));
     return server;
   }
@@ -494,3 +500,11 @@ export class App {
 
 /** The HTTP method list of a route declaration, validated. */
 export type { HttpMethod };
+
+function readTlsFile(file: string, key: string): Buffer {
+  try {
+    return readFileSync(file);
+  } catch (err) {
+    throw new ServError('SERV_LISTEN', `settings.tls.${key}: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); point it at a PEM file`, { cause: err });
+  }
+}
