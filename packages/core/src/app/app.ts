@@ -62,6 +62,7 @@ export class App {
   private closing: Promise<void> | undefined;
   private server: Server | undefined;
   private readonly inFlight = new Set<RequestContext>();
+  private onDrained: (() => void) | undefined;
 
   constructor(options: AppOptions = {}) {
     this.settings = { ...defaultSettings(), ...options.settings };
@@ -367,7 +368,7 @@ export class App {
 
   /** Last resort when answering itself failed (a throwing log sink, say): drop the connection, never the process. */
   private abandon(ctx: RequestContext, err: unknown): void {
-    this.inFlight.delete(ctx);
+    this.requestFinished(ctx);
     ctx.res.destroy();
     try {
       this.logger.error(`Answering ${ctx.method} ${ctx.path} failed; the connection was dropped`, err);
@@ -404,7 +405,7 @@ export class App {
     if (this.events.has('app.request.end')) {
       await this.events.emit('app.request.end', { app: this, ctx, error }).catch((err: unknown) => this.logger.error('app.request.end listener failed', err));
     }
-    this.inFlight.delete(ctx);
+    this.requestFinished(ctx);
     await ctx.dispose().catch((err: unknown) => this.logger.error('Disposing the request container failed', err));
   }
 
@@ -477,19 +478,25 @@ export class App {
     this.state = 'closed';
   }
 
+  /** Resolves when the last in-flight request finished, or after `graceMs`, whichever comes first. */
   private drainRequests(graceMs: number): Promise<void> {
     return new Promise((resolve) => {
-      const timer = setTimeout(resolve, graceMs);
-      const check = setInterval(() => {
-        if (this.inFlight.size > 0) return;
-        clearInterval(check);
+      const done = (): void => {
         clearTimeout(timer);
+        this.onDrained = undefined;
         resolve();
-      }, 10);
+      };
+      const timer = setTimeout(done, graceMs);
       timer.unref();
-      check.unref();
+      this.onDrained = done;
     });
   }
+
+  private requestFinished(ctx: RequestContext): void {
+    this.inFlight.delete(ctx);
+    if (this.inFlight.size === 0) this.onDrained?.();
+  }
+
 
   private assertBuilding(what: string): void {
     if (this.state !== 'building' || this.prepared !== undefined) {
