@@ -46,8 +46,8 @@ const NUMBER = /^-?[\d,]+(\.\d+)?( (B|KB|MB))?$/;
 
 /** Every section, the column holding its main figure, and the servers that must each have a numeric figure there. */
 const EXPECTED: Array<{ section: string; column: string; key: string; servers: string[] }> = [
-  { section: 'WebSocket echo', column: 'msg/s', key: 'server', servers: ['bare ws', 'Serv echo chat'] },
-  { section: 'Idle connections', column: 'RSS / conn', key: 'server', servers: ['bare ws', 'Serv echo chat'] },
+  { section: 'WebSocket echo', column: 'msg/s', key: 'server', servers: ['bare ws', 'bare ws, same app work', 'Serv echo chat'] },
+  { section: 'Idle connections', column: 'RSS / conn', key: 'server', servers: ['bare ws', 'bare ws, same app work', 'Serv echo chat'] },
   { section: 'HTTP', column: 'req/s', key: 'server', servers: ['bare node:http', 'fastify', 'Serv route class'] },
   { section: 'Startup', column: 'median to first connection ms', key: 'variant', servers: ['bare ws', 'serv launch, cold TS cache', 'serv launch, warm TS cache'] },
 ];
@@ -77,6 +77,19 @@ describe('npm run bench -- --quick', () => {
         const figures = rows.filter((row) => row[key] === server).map((row) => row[column]);
         expect({ section, server, figures: figures.length > 0 && figures.every((f) => NUMBER.test(f ?? '')) ? 'numeric' : figures }).toEqual({ section, server, figures: 'numeric' });
       }
+    }
+  });
+
+  it('judges Serv against the equivalent bare ws and still prints its ratio to the raw bare ws', () => {
+    const tables = sectionTables(result.stdout);
+    const columns: Array<[string, string[]]> = [
+      ['WebSocket echo', ['ratio to equivalent bare ws', 'ratio to raw bare ws']],
+      ['Idle connections', ['ratio RSS to equivalent bare ws', 'ratio RSS to raw bare ws']],
+    ];
+    for (const [section, names] of columns) {
+      const servRows = (tables.get(section) ?? []).filter((row) => row.server === 'Serv echo chat');
+      const cells = servRows.flatMap((row) => names.map((name) => row[name] ?? ''));
+      expect({ section, ratios: cells.length > 0 && cells.every((cell) => /^\d+\.\d\d×$/.test(cell)) ? 'numeric' : cells }).toEqual({ section, ratios: 'numeric' });
     }
   });
 

@@ -35,12 +35,22 @@ function peerMissing(modules) {
   return missing.length === 0 ? null : `not installed: ${missing.join(', ')} (run \`npm install --prefix scripts/bench\`)`;
 }
 
-/** WebSocket echo servers: the bare `ws` baseline, Serv's echo chat, and the opt-in peers. */
+/**
+ * WebSocket echo servers: the raw bare `ws` echo (transport ceiling), bare `ws` doing the echo chat's application work
+ * (the baseline Serv is judged on), Serv's echo chat, and the opt-in peers.
+ */
 const WS_SERVERS = {
   ws: {
     id: 'ws', label: 'bare ws', kind: 'baseline', protocol: 'raw', wsPath: '/', echoPrefix: '',
     unavailable: () => null,
     command: ({ port }) => ({ argv: [process.execPath, path.join(P.SERVERS_DIR, 'ws-echo.js'), '--port', String(port || 0)], cwd: P.BENCH_DIR }),
+  },
+  // The same application work as the echo chat (decode the text frame to a string, answer `Echo: <text>`): the
+  // baseline Serv's echo targets are judged on, so the ratio charges Serv only for what the framework adds.
+  'ws-app': {
+    id: 'ws-app', label: 'bare ws, same app work', kind: 'baseline', protocol: 'raw', wsPath: '/', echoPrefix: 'Echo: ',
+    unavailable: () => null,
+    command: ({ port }) => ({ argv: [process.execPath, path.join(P.SERVERS_DIR, 'ws-echo-app.js'), '--port', String(port || 0)], cwd: P.BENCH_DIR }),
   },
   serv: {
     id: 'serv', label: 'Serv echo chat', kind: 'serv', protocol: 'raw', wsPath: '/ws', echoPrefix: 'Echo: ',
