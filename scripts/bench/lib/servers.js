@@ -74,22 +74,33 @@ const WS_SERVERS = {
   },
 };
 
+/**
+ * V8 flags every HTTP server runs with, alike. V8's memory reducer runs a full GC in a process that has been idle for
+ * about 8 s once its heap has grown past a few MB; on Node 20, a server that had answered a request before that GC
+ * stays ~20 % slower for the rest of its life (optimized stream code then defines `process.nextTick`'s
+ * `{ [async_id_symbol]: … }` tick objects through the generic runtime path). Interleaved rounds leave every server idle
+ * while the others are measured, and only servers with more than a minimal heap (fastify, Serv, or bare node:http after
+ * `require('yaml')`) arm the reducer at all, so without this flag the ratio measures which process the trap hit,
+ * not the framework. See "HTTP and V8's memory reducer" in docs/benchmarks.md.
+ */
+const HTTP_V8_FLAGS = ['--no-memory-reducer'];
+
 /** HTTP servers: `GET /users/42` on bare node:http, fastify and a Serv route class. */
 const HTTP_SERVERS = {
   'node-http': {
     id: 'node-http', label: 'bare node:http', kind: 'baseline', unavailable: () => null,
-    command: () => ({ argv: [process.execPath, path.join(P.SERVERS_DIR, 'node-http.js')], cwd: P.BENCH_DIR }),
+    command: () => ({ argv: [process.execPath, ...HTTP_V8_FLAGS, path.join(P.SERVERS_DIR, 'node-http.js')], cwd: P.BENCH_DIR }),
   },
   fastify: {
     id: 'fastify', label: 'fastify', kind: 'baseline', unavailable: () => null,
-    command: () => ({ argv: [process.execPath, path.join(P.SERVERS_DIR, 'fastify-http.js')], cwd: P.BENCH_DIR }),
+    command: () => ({ argv: [process.execPath, ...HTTP_V8_FLAGS, path.join(P.SERVERS_DIR, 'fastify-http.js')], cwd: P.BENCH_DIR }),
   },
   serv: {
     id: 'serv', label: 'Serv route class', kind: 'serv',
     unavailable: () => missingFile(P.CLI_REGISTER, 'the CLI TypeScript loader is not built: run `npm run build`')
       || missingFile(path.join(P.REPO_ROOT, 'packages', 'core', 'dist', 'index.js'), '@serv/core is not built: run `npm run build`'),
     command: () => ({
-      argv: [process.execPath, '-r', P.CLI_REGISTER, path.join(P.SERVERS_DIR, 'serv-http.ts')],
+      argv: [process.execPath, ...HTTP_V8_FLAGS, '-r', P.CLI_REGISTER, path.join(P.SERVERS_DIR, 'serv-http.ts')],
       cwd: P.REPO_ROOT,
     }),
   },
@@ -125,4 +136,4 @@ async function readMemory(server) {
   return { ...reply.usage, gcExposed: reply.gcExposed };
 }
 
-module.exports = { WS_SERVERS, HTTP_SERVERS, startServer, readMemory, probeEnv, LISTENING };
+module.exports = { WS_SERVERS, HTTP_SERVERS, HTTP_V8_FLAGS, startServer, readMemory, probeEnv, LISTENING };

@@ -5,7 +5,7 @@
  * server's answer is checked first, so a fast 404 can never pass for a fast route.
  */
 
-const { HTTP_SERVERS, startServer } = require('../lib/servers');
+const { HTTP_SERVERS, HTTP_V8_FLAGS, startServer } = require('../lib/servers');
 const { runLoad } = require('../lib/loadgen');
 const { cpuMeter } = require('../lib/proc-stat');
 const { interleave, medianResult, spread, formatSpread } = require('../lib/rounds');
@@ -126,7 +126,7 @@ function render(rows, opts) {
       r.serverId === 'node-http' ? 'baseline' : ratio(ratios['node-http']), r.serverId === 'fastify' ? 'baseline' : r.serverId === 'serv' ? ratio(ratios.fastify) : '',
       r.cpuRatios ? `${ratio(r.cpuRatios['node-http'])}, ${ratio(r.cpuRatios.fastify)}` : '', target];
   });
-  const note = `autocannon, ${opts.httpConnections} connections, no pipelining, ${opts.rounds} interleaved round(s) of ${opts.durationMs / 1000} s${opts.quick ? '' : ' each after a 1 s warm-up'}, median round reported; GET /users/42 answering {"id":42,"name":"user-42"} (checked before the run); latency has autocannon's 1 ms resolution; fastify with a response schema, as in its own benchmarks.`;
+  const note = `autocannon, ${opts.httpConnections} connections, no pipelining, ${opts.rounds} interleaved round(s) of ${opts.durationMs / 1000} s${opts.quick ? '' : ' each after a 1 s warm-up'}, median round reported; GET /users/42 answering {"id":42,"name":"user-42"} (checked before the run); latency has autocannon's 1 ms resolution; fastify with a response schema, as in its own benchmarks; every server runs with \`node ${HTTP_V8_FLAGS.join(' ')}\` (V8's idle-time GC otherwise slows whichever server it hits by ~20 % for good; see docs/benchmarks.md).`;
   return `${note}\n\n${markdownTable(headers, body)}${problemNotes(rows)}`;
 }
 
