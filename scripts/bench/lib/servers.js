@@ -50,7 +50,7 @@ const WS_SERVERS = {
   'ws-app': {
     id: 'ws-app', label: 'bare ws, same app work', kind: 'baseline', protocol: 'raw', wsPath: '/', echoPrefix: 'Echo: ',
     unavailable: () => null,
-    command: ({ port }) => ({ argv: [process.execPath, path.join(P.SERVERS_DIR, 'ws-echo-app.js'), '--port', String(port || 0)], cwd: P.BENCH_DIR }),
+    command: ({ port }) => ({ argv: [process.execPath, path.join(P.SERVERS_DIR, 'ws-echo.js'), '--app-work', '--port', String(port || 0)], cwd: P.BENCH_DIR }),
   },
   serv: {
     id: 'serv', label: 'Serv echo chat', kind: 'serv', protocol: 'raw', wsPath: '/ws', echoPrefix: 'Echo: ',
