@@ -3,6 +3,7 @@ import { DrainWaiters } from './backpressure';
 import { CloseCode } from './close-codes';
 import { disconnectedError, WebSocketConnectionError } from './errors';
 import { FrameType, WebSocketState } from './frame-type';
+import { BINARY_FRAME, TEXT_FRAME, writeFrameDirect } from './frame-writer';
 import { MessageInbox } from './inbox';
 import type { ResolvedWebSocketOptions } from './options';
 import type { OwnedRawSocket } from './raw-socket';
@@ -80,10 +81,13 @@ export abstract class MessageOutbox extends MessageInbox {
       return failed(this._notActive());
     }
     if (typeof data === 'string') {
-      if (this._opts.frameType === FrameType.BINARY) raw.send(data, BINARY_SEND);
-      else raw.send(data);
+      if (this._opts.frameType === FrameType.BINARY) {
+        if (!writeFrameDirect(raw, BINARY_FRAME, data)) raw.send(data, BINARY_SEND);
+      } else if (!writeFrameDirect(raw, TEXT_FRAME, data)) {
+        raw.send(data);
+      }
     } else if (data instanceof Uint8Array) {
-      raw.send(data);
+      if (!writeFrameDirect(raw, BINARY_FRAME, data)) raw.send(data);
     } else {
       return failed(new TypeError(`WebSocket data must be string or bytes, got ${describe(data)}`));
     }
@@ -99,7 +103,7 @@ export abstract class MessageOutbox extends MessageInbox {
     if (typeof data !== 'string') {
       return failed(new TypeError(`WebSocket sendText() data must be a string, got ${describe(data)}`));
     }
-    raw.send(data);
+    if (!writeFrameDirect(raw, TEXT_FRAME, data)) raw.send(data);
     return this._afterSend(raw);
   }
 
@@ -112,7 +116,7 @@ export abstract class MessageOutbox extends MessageInbox {
     if (typeof data !== 'string' && !(data instanceof Uint8Array)) {
       return failed(new TypeError(`WebSocket data must be string or bytes, got ${describe(data)}`));
     }
-    raw.send(data, BINARY_SEND);
+    if (!writeFrameDirect(raw, BINARY_FRAME, data)) raw.send(data, BINARY_SEND);
     return this._afterSend(raw);
   }
 
