@@ -24,6 +24,27 @@ function park(resolve: (value: never) => void, reject: (reason: unknown) => void
   inbox._park(resolve, reject);
 }
 
+/**
+ * Inboxes holding a message for their parked reader, woken together once per event-loop turn (`setImmediate`).
+ * Resuming every waiting handler in one microtask checkpoint, rather than one checkpoint per socket read, is what
+ * lets `for await (const m of ws) await ws.send(…)` keep up with a callback-based `ws` server (see
+ * docs/benchmarks.md). Order is kept: a held message is always read before anything queued after it.
+ */
+let wakeList: MessageInbox[] = [];
+let wakeScheduled = false;
+
+function wakeHeldReaders(): void {
+  wakeScheduled = false;
+  const list = wakeList;
+  wakeList = [];
+  for (let i = 0; i < list.length; i += 1) (list[i] as MessageInbox)._deliverHeld();
+}
+
+/** `_held` states: nothing held, a text frame held, a binary frame held. */
+const HELD_NONE = 0;
+const HELD_TEXT = 1;
+const HELD_BINARY = 2;
+
 const DONE: IteratorReturnResult<undefined> = Object.freeze({ value: undefined, done: true });
 const DONE_PROMISE: Promise<IteratorReturnResult<undefined>> = Promise.resolve(DONE);
 
@@ -40,6 +61,9 @@ export abstract class MessageInbox {
   private _resolve: ((value: never) => void) | null = null;
   private _reject: ((reason: unknown) => void) | null = null;
   private _want: Want = WANT_ANY;
+  /** The message kept for the parked reader until the next wake-up turn (`_heldKind` says whether and which). */
+  private _held: Buffer | null = null;
+  private _heldKind = HELD_NONE;
   /** True while the socket is paused because the handler is not keeping up. */
   protected _backlogged = false;
 
@@ -95,16 +119,31 @@ export abstract class MessageInbox {
     this._reject = reject;
   }
 
-  /** Hand an arrived message to the waiting reader, or queue it. */
+  /** @internal Wake-up turn: hand the held message to the parked reader. */
+  _deliverHeld(): void {
+    const data = this._held as Buffer;
+    const isBinary = this._heldKind === HELD_BINARY;
+    this._held = null;
+    this._heldKind = HELD_NONE;
+    const resolve = this._resolve as (value: never) => void;
+    const reject = this._reject as (reason: unknown) => void;
+    this._resolve = this._reject = null;
+    try {
+      resolve(this._convert(this._want, data, isBinary) as never);
+    } catch (err) {
+      reject(err);
+    }
+  }
+
+  /** Hold an arrived message for the waiting reader (woken on the next wake-up turn), or queue it. */
   protected _push(data: Buffer, isBinary: boolean): void {
-    const resolve = this._resolve;
-    if (resolve !== null) {
-      const reject = this._reject as (reason: unknown) => void;
-      this._resolve = this._reject = null;
-      try {
-        resolve(this._convert(this._want, data, isBinary) as never);
-      } catch (err) {
-        reject(err);
+    if (this._resolve !== null && this._heldKind === HELD_NONE) {
+      this._held = data;
+      this._heldKind = isBinary ? HELD_BINARY : HELD_TEXT;
+      wakeList.push(this);
+      if (!wakeScheduled) {
+        wakeScheduled = true;
+        setImmediate(wakeHeldReaders);
       }
       return;
     }
@@ -123,7 +162,8 @@ export abstract class MessageInbox {
   /** Wake a pending reader because the connection ended: iterators finish, `receive*()` rejects. */
   protected _wakeReader(): void {
     const resolve = this._resolve;
-    if (resolve === null) return;
+    // A held message is still delivered on its wake-up turn; the read after it sees the end.
+    if (resolve === null || this._heldKind !== HELD_NONE) return;
     const reject = this._reject as (reason: unknown) => void;
     this._resolve = this._reject = null;
     if (this._want === WANT_STEP) resolve(DONE as never);
@@ -131,6 +171,7 @@ export abstract class MessageInbox {
   }
 
   private _take(want: Want): Promise<unknown> {
+    if (this._resolve !== null) return concurrentReceive();
     const queue = this._queue;
     const head = this._qHead;
     if (queue !== null && head < queue.length) {
@@ -145,15 +186,6 @@ export abstract class MessageInbox {
     }
     const error = this._readError();
     if (error !== null) return want === WANT_STEP ? DONE_PROMISE : Promise.reject(error);
-    if (this._resolve !== null) {
-      return Promise.reject(
-        new WebSocketError(
-          'WebSocket receive() called while another receive() or for-await loop is already waiting on this ' +
-            'connection; read from one place at a time',
-          { errorCode: 'SERV_WS_CONCURRENT_RECEIVE' },
-        ),
-      );
-    }
     this._want = want;
     parking = this;
     return new Promise(park);
@@ -189,6 +221,17 @@ export abstract class MessageInbox {
         return data;
     }
   }
+}
+
+/** A read while another is parked: only one place may read a connection at a time. */
+function concurrentReceive(): Promise<never> {
+  return Promise.reject(
+    new WebSocketError(
+      'WebSocket receive() called while another receive() or for-await loop is already waiting on this ' +
+        'connection; read from one place at a time',
+      { errorCode: 'SERV_WS_CONCURRENT_RECEIVE' },
+    ),
+  );
 }
 
 /** The `for await` iterator over an inbox; `break` stops reading but leaves the connection open. */

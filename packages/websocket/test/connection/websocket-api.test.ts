@@ -269,9 +269,47 @@ describe('WebSocket API', () => {
       await client.send('one');
       expect(await first).toBe('one');
     });
+
+    it('gives a waiting reader a message that arrived together with the close, then the disconnect', async () => {
+      const { ws, client } = await open();
+      const first = ws.receive();
+      void client.send('just in time');
+      void client.close(4000, 'bye');
+      expect(await first).toBe('just in time');
+      await expect(ws.receive()).rejects.toThrow('WebSocket disconnected: 4000 bye');
+    });
+
+    it('refuses a concurrent receive() while a message waits for delivery to the first, which still gets it', async () => {
+      const { ws, client } = await open();
+      const first = ws.receive();
+      // Runs right after Serv's own 'message' listener: the message is held for `first`, not yet delivered.
+      const second = new Promise<unknown>((resolve) => {
+        (ws as unknown as { _raw: import('ws').WebSocket })._raw.once('message', () => {
+          resolve(ws.receive().catch((err: unknown) => err));
+        });
+      });
+      await client.send('one');
+      expect(((await second) as Error).message).toMatch(/^WebSocket receive\(\) called while another receive\(\)/);
+      expect(await first).toBe('one');
+    });
   });
 
   describe('for await', () => {
+    it('delivers messages from many connections that arrive in the same turn, each to its own loop', async () => {
+      const pairs = await Promise.all(Array.from({ length: 20 }, () => open()));
+      const loops = pairs.map(async ({ ws }) => {
+        const seen: unknown[] = [];
+        for await (const message of ws) seen.push(message);
+        return seen;
+      });
+      pairs.forEach(({ client }, i) => {
+        void client.send(`a${i}`);
+        void client.send(`b${i}`);
+        void client.close();
+      });
+      expect(await Promise.all(loops)).toEqual(pairs.map((_, i) => [`a${i}`, `b${i}`]));
+    });
+
     it('yields messages in order and ends quietly when the peer disconnects', async () => {
       const { ws, client } = await open();
       for (const text of ['Message 1', 'Message 2', 'Message 3']) await client.send(text);
