@@ -64,7 +64,6 @@ export class WebSocket extends MessageOutbox implements RawSocketOwner {
   private _headers: Record<string, string> | null = null;
   private readonly _host: string;
   private readonly _port: number;
-  private _subprotocol: string | null = null;
   private _windowStart = 0;
   private _windowCount = 0;
   /** @internal Heartbeat: peer activity (message or pong) since the last ping. */
@@ -75,6 +74,8 @@ export class WebSocket extends MessageOutbox implements RawSocketOwner {
   _startedAt = monotonicMs();
   /** @internal Hub bookkeeping: the hooks passed to `handle()`. */
   _hooks: WebSocketHandlerHooks | undefined = undefined;
+  /** @internal The integration layer's per-connection object (its `ConnectionContext`), for the `onEnd` hook. */
+  _scope: unknown = undefined;
   /** @internal Hub bookkeeping: what the handler threw, if it did. */
   _handlerError: unknown = undefined;
   /** @internal Hub bookkeeping: bit set of the hub's phase flags (handler done, socket closed, opened). */
@@ -134,7 +135,8 @@ export class WebSocket extends MessageOutbox implements RawSocketOwner {
 
   /** The subprotocol chosen in `accept()`, or null. */
   get subprotocol(): string | null {
-    return this._subprotocol;
+    const raw = this._raw;
+    return raw === null || raw.protocol === '' ? null : raw.protocol;
   }
 
   /** The route's frame type: TEXT hands text frames over as strings, BINARY hands everything over as Buffers. */
@@ -196,7 +198,6 @@ export class WebSocket extends MessageOutbox implements RawSocketOwner {
     // Listeners go on inside the upgrade callback, before any frame can be parsed (ws issue #1322).
     listenToRawSocket(raw, this);
     this._raw = raw;
-    this._subprotocol = raw.protocol === '' ? null : raw.protocol;
     this._state = WebSocketState.CONNECTED;
     this._pingAt = monotonicMs();
     this._dropPending();

@@ -1,7 +1,7 @@
 import { normalizePath, rejectUpgrade, RouteDefinitionError, type App, type BaseContext, type Protocol, type ProtocolRuntime, type RouteRecord } from '@serv/core';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { WebSocketHub } from '../connection/hub';
+import { WebSocketHub, type WebSocketHandlerHooks } from '../connection/hub';
 import { resolveWebSocketOptions, type ResolvedWebSocketOptions } from '../connection/options';
 import { WebSocket } from '../connection/websocket';
 import { connectTestWebSocket } from '../testing/test-websocket';
@@ -20,6 +20,17 @@ function attach(app: App): ProtocolRuntime {
     log: { debug: (m) => app.logger.debug(m), error: (m, e) => app.logger.error(m, e) },
     debug: s.debug,
   });
+  // One hooks object per app, not per connection: the connection's context lives on the connection itself.
+  const hooks: WebSocketHandlerHooks = {
+    onEnd(ws, info) {
+      const c = ws._scope as ConnectionContext | undefined;
+      ws._scope = undefined;
+      if (c !== undefined) void c.dispose().catch((err: unknown) => app.logger.error('Disposing the connection container failed', err));
+      if (app.hasListeners(END)) {
+        app.emit(END, { app, ws, ctx: c, ...info }).catch((err: unknown) => app.logger.error(`${END} listener failed`, err));
+      }
+    },
+  };
   return {
     handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
       const url = req.url ?? '/';
@@ -32,31 +43,21 @@ function attach(app: App): ProtocolRuntime {
       }
       const { route, params } = match;
       const invoke = app.invokerFor(route);
-      let ctx: ConnectionContext | undefined;
       hub.handle(
         req,
         socket,
         head,
         { options: route.options as unknown as ResolvedWebSocketOptions, params },
         (ws) => {
-          // Not an async function: one suspended frame and promise less per idle connection.
+          // Not an async function, and called right away: nothing of this closure outlives the call.
           const c = new ConnectionContext(app, ws);
-          ctx = c;
+          ws._scope = c;
           c.params = params;
           c.settings = route.settings;
           if (app.hasListeners(BEGIN)) return app.emit(BEGIN, { app, ws, ctx: c }).then(() => invoke(c) as Promise<void>);
           return invoke(c) as Promise<void> | void;
         },
-        {
-          onEnd(ws, info) {
-            const c = ctx;
-            ctx = undefined;
-            if (c !== undefined) void c.dispose().catch((err: unknown) => app.logger.error('Disposing the connection container failed', err));
-            if (app.hasListeners(END)) {
-              app.emit(END, { app, ws, ctx: c, ...info }).catch((err: unknown) => app.logger.error(`${END} listener failed`, err));
-            }
-          },
-        },
+        hooks,
       );
     },
     close: (graceMs) => hub.close(graceMs),
