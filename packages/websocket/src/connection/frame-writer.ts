@@ -5,11 +5,11 @@ export const TEXT_FRAME = 0x81;
 export const BINARY_FRAME = 0x82;
 
 /**
- * Largest payloads written as one buffer. Text is encoded into the frame buffer either way (ws encodes it inside its
- * `writev` too), so strings go direct up to 64 KiB; bytes would be copied, which only pays for small messages.
+ * Largest payload written as one buffer: frames up to this size come from Node's shared Buffer pool (no backing
+ * store of their own). Larger payloads go through `ws`, which writes them without a copy (bytes) or encodes them
+ * inside its `writev` (text), with no per-message allocation for the GC to account for.
  */
-const MAX_DIRECT_TEXT_BYTES = 64 * 1024;
-const MAX_DIRECT_BINARY_BYTES = 4 * 1024;
+export const MAX_DIRECT_PAYLOAD_BYTES = 4 * 1024 - 4;
 
 /** The `ws` 8 internals the direct path reads: its sender's state and extension table, and the socket. */
 interface WsInternals {
@@ -36,26 +36,22 @@ export function writeFrameDirect(raw: OwnedRawSocket, opcode: number, data: stri
   }
   let length: number;
   if (typeof data === 'string') {
-    // UTF-8 is at most 3 bytes per UTF-16 unit: skip the exact count when the string cannot fit anyway.
-    if (data.length > MAX_DIRECT_TEXT_BYTES) return false;
+    // A UTF-16 unit is at least one UTF-8 byte: skip the exact count when the string cannot fit anyway.
+    if (data.length > MAX_DIRECT_PAYLOAD_BYTES) return false;
     length = Buffer.byteLength(data);
-    if (length > MAX_DIRECT_TEXT_BYTES) return false;
   } else {
     length = data.byteLength;
-    if (length > MAX_DIRECT_BINARY_BYTES) return false;
   }
-  const headerLength = length < 126 ? 2 : length < 65536 ? 4 : 10;
+  if (length > MAX_DIRECT_PAYLOAD_BYTES) return false;
+  // Payloads this small need the 7-bit length or the 16-bit extended length, never the 64-bit one.
+  const headerLength = length < 126 ? 2 : 4;
   const frame = Buffer.allocUnsafe(headerLength + length);
   frame[0] = opcode;
   if (headerLength === 2) {
     frame[1] = length;
-  } else if (headerLength === 4) {
+  } else {
     frame[1] = 126;
     frame.writeUInt16BE(length, 2);
-  } else {
-    frame[1] = 127;
-    frame.writeUInt32BE(0, 2);
-    frame.writeUInt32BE(length, 6);
   }
   if (typeof data === 'string') frame.write(data, headerLength, length, 'utf8');
   else frame.set(data, headerLength);

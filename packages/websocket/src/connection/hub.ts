@@ -136,10 +136,8 @@ export class WebSocketHub implements ConnectionOwner {
       return;
     }
     if (result !== undefined && typeof (result as Promise<void>).then === 'function') {
-      result.then(
-        () => this._handlerSettled(ws, false, undefined),
-        (err: unknown) => this._handlerSettled(ws, true, err),
-      );
+      // Bound to the connection: two small bound functions per connection instead of two closures and a context.
+      result.then(handlerFulfilled.bind(ws), handlerRejected.bind(ws));
     } else {
       this._handlerSettled(ws, false, undefined);
     }
@@ -218,6 +216,11 @@ export class WebSocketHub implements ConnectionOwner {
     ws._phase |= SOCKET_CLOSED;
     if ((ws._phase & HANDLER_DONE) !== 0) this._finish(ws);
     else this._checkShutdown();
+  }
+
+  /** @internal */
+  handlerSettled(ws: WebSocket, threw: boolean, error: unknown): void {
+    this._handlerSettled(ws, threw, error);
   }
 
   private _handlerSettled(ws: WebSocket, threw: boolean, error: unknown): void {
@@ -308,6 +311,16 @@ export class WebSocketHub implements ConnectionOwner {
   private _debugLine(message: string): void {
     if (this._debug) this._log.debug(message);
   }
+}
+
+/** A connection's handler promise fulfilled (`this` is the connection). */
+function handlerFulfilled(this: WebSocket): void {
+  this._hub.handlerSettled(this, false, undefined);
+}
+
+/** A connection's handler promise rejected (`this` is the connection). */
+function handlerRejected(this: WebSocket, error: unknown): void {
+  this._hub.handlerSettled(this, true, error);
 }
 
 /** The HTTP status a handshake refused by a thrown error gets: the error's own 4xx `status`, else 500. */

@@ -48,6 +48,9 @@ function wakeHeldReaders(): void {
   for (let i = 0; i < list.length; i += 1) (list[i] as MessageInbox)._deliverHeld();
 }
 
+/** Messages up to this size wait for the wake-up turn; larger ones cost far more than a microtask checkpoint. */
+const MAX_HELD_BYTES = 1024;
+
 /** `_held` states: nothing held, a text frame held, a binary frame held. */
 const HELD_NONE = 0;
 const HELD_TEXT = 1;
@@ -125,8 +128,9 @@ export abstract class MessageInbox {
     this._resolve = resolve;
   }
 
-  /** @internal Wake-up turn: hand the held message to the parked reader. */
+  /** @internal Wake-up turn (or a second message in the same turn): hand the held message to the parked reader. */
   _deliverHeld(): void {
+    if (this._heldKind === HELD_NONE) return; // already delivered early
     const data = this._held as Buffer;
     const isBinary = this._heldKind === HELD_BINARY;
     this._held = null;
@@ -140,16 +144,29 @@ export abstract class MessageInbox {
     }
   }
 
-  /** Hold an arrived message for the waiting reader (woken on the next wake-up turn), or queue it. */
+  /**
+   * Hand an arrived message to the waiting reader, or queue it. A small message for a parked reader is held until the
+   * wake-up turn, so readers woken by one message each are resumed together; a large one, or a second message in the
+   * same turn (a busy connection), is handed over at once and drained in this read's own microtask checkpoint, which
+   * keeps what a busy connection has in flight small.
+   */
   protected _push(data: Buffer, isBinary: boolean): void {
-    if (this._resolve !== null && this._heldKind === HELD_NONE) {
+    if (this._heldKind !== HELD_NONE) {
+      this._deliverHeld();
+    } else if (this._resolve !== null) {
+      if (data.length <= MAX_HELD_BYTES) {
+        this._held = data;
+        this._heldKind = isBinary ? HELD_BINARY : HELD_TEXT;
+        wakeList.push(this);
+        if (!wakeScheduled) {
+          wakeScheduled = true;
+          setImmediate(wakeHeldReaders);
+        }
+        return;
+      }
       this._held = data;
       this._heldKind = isBinary ? HELD_BINARY : HELD_TEXT;
-      wakeList.push(this);
-      if (!wakeScheduled) {
-        wakeScheduled = true;
-        setImmediate(wakeHeldReaders);
-      }
+      this._deliverHeld();
       return;
     }
     const queue = (this._queue ??= []);

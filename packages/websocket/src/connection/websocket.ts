@@ -21,6 +21,8 @@ export interface ConnectionOwner {
   refuse(ws: WebSocket, socket: Duplex, status: number, body: string): void;
   /** The handshake completed. */
   opened(ws: WebSocket): void;
+  /** The connection's handler returned (`threw` false) or threw `error`. */
+  handlerSettled(ws: WebSocket, threw: boolean, error: unknown): void;
   /** The underlying socket is gone; called exactly once per connection. */
   socketClosed(ws: WebSocket): void;
 }
@@ -142,6 +144,11 @@ export class WebSocket extends MessageOutbox implements RawSocketOwner {
   /** The route's frame type: TEXT hands text frames over as strings, BINARY hands everything over as Buffers. */
   get frameType(): FrameType {
     return this._opts.frameType;
+  }
+
+  /** @internal The hub that owns this connection. */
+  get _hub(): ConnectionOwner {
+    return this._owner;
   }
 
   /** @internal The route's resolved limits (read by the hub's heartbeat). */

@@ -1,6 +1,6 @@
 import type { Socket } from 'node:net';
 import { FrameType, type WebSocket } from '../../src/connection';
-import { writeFrameDirect, TEXT_FRAME } from '../../src/connection/frame-writer';
+import { MAX_DIRECT_PAYLOAD_BYTES as LIMIT, writeFrameDirect, TEXT_FRAME } from '../../src/connection/frame-writer';
 import type { OwnedRawSocket } from '../../src/connection/raw-socket';
 import { captureRoute, Harness, rawHandshake } from './harness';
 
@@ -33,8 +33,8 @@ describe('frame writing', () => {
     return { ws, client: await clientPromise };
   }
 
-  const TEXT_LENGTHS = [0, 1, 125, 126, 127, 65535, 65536, 65537, 100_000];
-  const BINARY_LENGTHS = [0, 1, 125, 126, 4096, 4097, 65535, 65536, 70_000];
+  const TEXT_LENGTHS = [0, 1, 125, 126, 127, LIMIT - 1, LIMIT, LIMIT + 1, 65535, 65536, 65537, 100_000];
+  const BINARY_LENGTHS = [0, 1, 125, 126, LIMIT, LIMIT + 1, 65535, 65536, 70_000];
 
   /** A string of `n` UTF-16 units, ASCII or with 2- and 3-byte UTF-8 characters mixed in. */
   function text(n: number, multibyte: boolean): string {
@@ -89,8 +89,11 @@ describe('frame writing', () => {
   it('takes the direct path for small frames on a plain connection, and leaves the rest to ws', async () => {
     const { ws, client } = await open();
     expect(writeFrameDirect(rawOf(ws), TEXT_FRAME, 'direct')).toBe(true);
-    expect(writeFrameDirect(rawOf(ws), TEXT_FRAME, 'x'.repeat(65537))).toBe(false);
+    expect(writeFrameDirect(rawOf(ws), TEXT_FRAME, 'x'.repeat(LIMIT))).toBe(true);
+    expect(writeFrameDirect(rawOf(ws), TEXT_FRAME, 'x'.repeat(LIMIT + 1))).toBe(false);
+    expect(writeFrameDirect(rawOf(ws), TEXT_FRAME, '€'.repeat(LIMIT / 2))).toBe(false); // 3 bytes each
     expect(await client.receive()).toBe('direct');
+    expect(await client.receive()).toBe('x'.repeat(LIMIT));
   });
 
   it('leaves every frame to ws once permessage-deflate is negotiated', async () => {
