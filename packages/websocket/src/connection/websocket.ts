@@ -42,6 +42,21 @@ interface PendingHandshake {
 
 const noop = (): void => undefined;
 
+/**
+ * The peer's address and port, read from the socket's handle without `socket.remoteAddress`, which caches a
+ * `_peername` object on every socket for its whole life (one object more per idle connection). TLS sockets proxy
+ * `getpeername` to the TCP handle; anything else falls back to the public getters.
+ */
+function peerAddress(socket: Duplex): { address?: string; port?: number } {
+  const handle = (socket as { _handle?: { getpeername?(out: object): number } })._handle;
+  if (handle !== undefined && handle !== null && typeof handle.getpeername === 'function') {
+    const out: { address?: string; port?: number } = {};
+    if (handle.getpeername(out) === 0) return out;
+  }
+  const net = socket as Partial<Socket>;
+  return { address: net.remoteAddress, port: net.remotePort };
+}
+
 /** Whole milliseconds on the monotonic clock: small integers stay unboxed in the per-connection fields. */
 export function monotonicMs(): number {
   return Math.floor(performance.now());
@@ -96,9 +111,9 @@ export class WebSocket extends MessageOutbox implements RawSocketOwner {
     this.params = params;
     this._url = req.url ?? '/';
     this._headerText = req.rawHeaders.join('\n');
-    const net = socket as Partial<Socket>;
-    this._host = net.remoteAddress ?? '';
-    this._port = net.remotePort ?? 0;
+    const peer = peerAddress(socket);
+    this._host = peer.address ?? '';
+    this._port = peer.port ?? 0;
     // Until accept() hands the socket to ws, a vanished peer or a socket error is ours to notice.
     this._pending = { req, head, onClose: () => this._socketGone() };
     socket.on('close', this._pending.onClose);
