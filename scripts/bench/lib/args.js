@@ -14,6 +14,7 @@ const HELP = `Usage: npm run bench -- [options]
   --runs N           startup runs per variant (default 5; --quick 1)
   --pipeline N       messages in flight per connection in pipelined mode (default 32)
   --peers            also run the echo and idle tests against a NestJS gateway and socket.io (opt-in install)
+  --controls         also run bare ws with the for-await handler shape (echo and idle): prices the programming model
   --no-write         print only: do not append to docs/benchmarks.md nor write scripts/bench/results/
   --help             this text
 `;
@@ -29,7 +30,7 @@ function positive(name, value) {
 
 /** Parses argv (without node and the script) into the bench options. */
 function parseArgs(argv) {
-  const raw = { quick: false, max: false, peers: false, write: true, help: false, only: null };
+  const raw = { quick: false, max: false, peers: false, controls: false, write: true, help: false, only: null };
   for (let i = 0; i < argv.length; i += 1) {
     const arg = argv[i];
     const value = () => {
@@ -41,6 +42,7 @@ function parseArgs(argv) {
       case '--quick': raw.quick = true; break;
       case '--max': raw.max = true; break;
       case '--peers': raw.peers = true; break;
+      case '--controls': raw.controls = true; break;
       case '--no-write': raw.write = false; break;
       case '--help': case '-h': raw.help = true; break;
       case '--only': raw.only = value(); break;
@@ -64,6 +66,7 @@ function parseArgs(argv) {
     quick: raw.quick,
     max: raw.max,
     peers: raw.peers,
+    controls: raw.controls,
     write: raw.write,
     sections,
     durationMs,

@@ -14,6 +14,7 @@ function modeLabel(opts) {
   if (opts.quick) parts.push('quick');
   if (opts.max) parts.push('max');
   if (opts.peers) parts.push('peers');
+  if (opts.controls) parts.push('controls');
   if (opts.sections.length < 4) parts.push(`only ${opts.sections.join(',')}`);
   return parts.length > 0 ? ` (${parts.join(', ')})` : '';
 }

@@ -52,6 +52,18 @@ const WS_SERVERS = {
     unavailable: () => null,
     command: ({ port }) => ({ argv: [process.execPath, path.join(P.SERVERS_DIR, 'ws-echo.js'), '--app-work', '--port', String(port || 0)], cwd: P.BENCH_DIR }),
   },
+  // Controls (`--controls`): bare ws running the echo chat's work in the handler shape Serv's contract prescribes,
+  // `for await (const message of …) await send(…)`, so a run shows what that programming model costs without Serv.
+  'ws-await': {
+    id: 'ws-await', label: 'control: bare ws, for-await handler', kind: 'control', protocol: 'raw', wsPath: '/', echoPrefix: 'Echo: ',
+    unavailable: () => null,
+    command: ({ port }) => ({ argv: [process.execPath, path.join(P.SERVERS_DIR, 'ws-echo.js'), '--for-await', '--port', String(port || 0)], cwd: P.BENCH_DIR }),
+  },
+  'ws-await-drop': {
+    id: 'ws-await-drop', label: 'control: same, message dropped before each await', kind: 'control', protocol: 'raw', wsPath: '/', echoPrefix: 'Echo: ',
+    unavailable: () => null,
+    command: ({ port }) => ({ argv: [process.execPath, path.join(P.SERVERS_DIR, 'ws-echo.js'), '--for-await-drop', '--port', String(port || 0)], cwd: P.BENCH_DIR }),
+  },
   serv: {
     id: 'serv', label: 'Serv echo chat', kind: 'serv', protocol: 'raw', wsPath: '/ws', echoPrefix: 'Echo: ',
     unavailable: () => missingFile(P.CLI_BIN, 'the CLI is not built: run `npm run build`')

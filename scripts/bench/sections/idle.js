@@ -85,7 +85,7 @@ async function measureServer(id, count, opts, addresses) {
 async function runIdle(opts, log) {
   const { count, limit } = connectionCount(opts);
   const addresses = await sourceAddresses();
-  const ids = [RAW_BASE, EQUIV_BASE, 'serv', ...(opts.peers ? ['nest', 'socketio'] : [])];
+  const ids = [RAW_BASE, EQUIV_BASE, 'serv', ...(opts.controls ? ['ws-await'] : []), ...(opts.peers ? ['nest', 'socketio'] : [])];
   const rows = [];
   for (const id of ids) {
     const spec = WS_SERVERS[id];

@@ -17,6 +17,8 @@ const TARGET_RATIO = 0.95;
 const RAW_BASE = 'ws';
 const EQUIV_BASE = 'ws-app';
 const BASE_IDS = [RAW_BASE, EQUIV_BASE];
+// `--controls`: the contract's for-await handler shape on bare ws, with and without the last message kept alive.
+const CONTROL_IDS = ['ws-await', 'ws-await-drop'];
 
 function matrix(opts) {
   const cells = [];
@@ -68,7 +70,7 @@ async function runCell(server, cell, opts) {
 
 /** Runs the echo matrix against both bare ws baselines, Serv and (with --peers) the peers; returns the section result. */
 async function runWsEcho(opts, log) {
-  const ids = [...BASE_IDS, 'serv', ...(opts.peers ? ['nest', 'socketio'] : [])];
+  const ids = [...BASE_IDS, 'serv', ...(opts.controls ? CONTROL_IDS : []), ...(opts.peers ? ['nest', 'socketio'] : [])];
   const servers = {};
   const startErrors = {};
   for (const id of ids) {
