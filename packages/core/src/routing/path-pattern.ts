@@ -28,6 +28,7 @@ export function normalizePath(path: string): string {
   let end = path.length;
   while (start < end && path.charCodeAt(start) === 47) start++;
   while (end > start && path.charCodeAt(end - 1) === 47) end--;
+  if (start === 1 && end === path.length) return path; // already normal: the usual request path, no new string
   return start === 0 && end === path.length && path.length > 0 ? `/${path}` : `/${path.slice(start, end)}`;
 }
 
