@@ -132,14 +132,14 @@ export class WebSocketHub implements ConnectionOwner {
     try {
       result = run(ws);
     } catch (err) {
-      this._handlerSettled(ws, true, err);
+      this.handlerSettled(ws, true, err);
       return;
     }
     if (result !== undefined && typeof (result as Promise<void>).then === 'function') {
       // Bound to the connection: two small bound functions per connection instead of two closures and a context.
       result.then(handlerFulfilled.bind(ws), handlerRejected.bind(ws));
     } else {
-      this._handlerSettled(ws, false, undefined);
+      this.handlerSettled(ws, false, undefined);
     }
   }
 
@@ -220,10 +220,6 @@ export class WebSocketHub implements ConnectionOwner {
 
   /** @internal */
   handlerSettled(ws: WebSocket, threw: boolean, error: unknown): void {
-    this._handlerSettled(ws, threw, error);
-  }
-
-  private _handlerSettled(ws: WebSocket, threw: boolean, error: unknown): void {
     if (!this._connections.has(ws) || (ws._phase & HANDLER_DONE) !== 0) return; // abandoned at shutdown
     ws._phase |= HANDLER_DONE;
     if (threw) {
@@ -315,12 +311,12 @@ export class WebSocketHub implements ConnectionOwner {
 
 /** A connection's handler promise fulfilled (`this` is the connection). */
 function handlerFulfilled(this: WebSocket): void {
-  this._hub.handlerSettled(this, false, undefined);
+  this._owner.handlerSettled(this, false, undefined);
 }
 
 /** A connection's handler promise rejected (`this` is the connection). */
 function handlerRejected(this: WebSocket, error: unknown): void {
-  this._hub.handlerSettled(this, true, error);
+  this._owner.handlerSettled(this, true, error);
 }
 
 /** The HTTP status a handshake refused by a thrown error gets: the error's own 4xx `status`, else 500. */

@@ -135,13 +135,7 @@ export abstract class MessageInbox {
     const isBinary = this._heldKind === HELD_BINARY;
     this._held = null;
     this._heldKind = HELD_NONE;
-    const resolve = this._resolve as (value: never) => void;
-    this._resolve = null;
-    try {
-      resolve(this._convert(this._want, data, isBinary) as never);
-    } catch (err) {
-      rejectThrough(resolve, err);
-    }
+    this._handOver(data, isBinary);
   }
 
   /**
@@ -154,19 +148,17 @@ export abstract class MessageInbox {
     if (this._heldKind !== HELD_NONE) {
       this._deliverHeld();
     } else if (this._resolve !== null) {
-      if (data.length <= MAX_HELD_BYTES) {
-        this._held = data;
-        this._heldKind = isBinary ? HELD_BINARY : HELD_TEXT;
-        wakeList.push(this);
-        if (!wakeScheduled) {
-          wakeScheduled = true;
-          setImmediate(wakeHeldReaders);
-        }
+      if (data.length > MAX_HELD_BYTES) {
+        this._handOver(data, isBinary);
         return;
       }
       this._held = data;
       this._heldKind = isBinary ? HELD_BINARY : HELD_TEXT;
-      this._deliverHeld();
+      wakeList.push(this);
+      if (!wakeScheduled) {
+        wakeScheduled = true;
+        setImmediate(wakeHeldReaders);
+      }
       return;
     }
     const queue = (this._queue ??= []);
@@ -178,6 +170,17 @@ export abstract class MessageInbox {
     ) {
       this._backlogged = true;
       this._setBacklogged(true);
+    }
+  }
+
+  /** Settle the parked read with this message, converted as the read asked. */
+  private _handOver(data: Buffer, isBinary: boolean): void {
+    const resolve = this._resolve as (value: never) => void;
+    this._resolve = null;
+    try {
+      resolve(this._convert(this._want, data, isBinary) as never);
+    } catch (err) {
+      rejectThrough(resolve, err);
     }
   }
 

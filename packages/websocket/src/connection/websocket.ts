@@ -100,7 +100,8 @@ export class WebSocket extends MessageOutbox implements RawSocketOwner {
 
   /** @internal Created by the hub for one upgrade request. */
   constructor(
-    private readonly _owner: ConnectionOwner,
+    /** @internal The hub that owns this connection. */
+    readonly _owner: ConnectionOwner,
     req: IncomingMessage,
     socket: Duplex,
     head: Buffer,
@@ -159,11 +160,6 @@ export class WebSocket extends MessageOutbox implements RawSocketOwner {
   /** The route's frame type: TEXT hands text frames over as strings, BINARY hands everything over as Buffers. */
   get frameType(): FrameType {
     return this._opts.frameType;
-  }
-
-  /** @internal The hub that owns this connection. */
-  get _hub(): ConnectionOwner {
-    return this._owner;
   }
 
   /** @internal The route's resolved limits (read by the hub's heartbeat). */
