@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { getConfigValue, readExtensionSpec, readServConfig, setConfigValue } from '@serv/core';
+import { getConfigValue, readExtensionSpec, readServConfig } from '@serv/core';
 import { stringify } from 'yaml';
 import type { CommandAction } from '../args/command-spec';
 import { CliError } from '../cli-error';
 import { parseConfigValue, type ConfigValueType } from '../config/config-value';
+import { setConfigValue } from '../config/set-config-value';
 import { configFileFrom } from '../scaffold/project';
 
 /** `serv config show|validate|get|set`. */

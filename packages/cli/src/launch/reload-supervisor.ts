@@ -2,7 +2,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { parse } from 'yaml';
+import { parseYaml } from '@serv/core';
 import { servBinPath } from './bin-path';
 import { ChangeWatcher } from './change-watcher';
 import { configFileOf, launchArgv, type LaunchOptions } from './launch-options';
@@ -91,7 +91,7 @@ function watchProject(watcher: ChangeWatcher, configFile: string): void {
 function extensionDirOf(configFile: string): string {
   let dir = './extensions';
   try {
-    const document = parse(readFileSync(configFile, 'utf8')) as { settings?: { extension_dir?: unknown } } | null;
+    const document = parseYaml(readFileSync(configFile, 'utf8'), configFile) as { settings?: { extension_dir?: unknown } } | null;
     const configured = document?.settings?.extension_dir;
     if (typeof configured === 'string' && configured !== '') dir = configured;
   } catch {

@@ -76,9 +76,9 @@ export class ConfigError extends ServError {
     return new ConfigError(`cannot be read (${errorText(cause)})`, { code: 'SERV_CONFIG_UNREADABLE', file, cause });
   }
 
-  /** `<file>: invalid YAML at line L, column C: <parser message>`, wrapping the parser's error. */
-  static yaml(file: string, line: number, column: number, parserMessage: string, cause: unknown): ConfigError {
-    return new ConfigError(`invalid YAML at line ${line}, column ${column}: ${parserMessage}`, {
+  /** `<file>: invalid YAML at line L, column C: <parser message>` and the lines around it with a caret. */
+  static yaml(file: string, line: number, column: number, parserMessage: string, excerpt: string, cause: unknown): ConfigError {
+    return new ConfigError(`invalid YAML at line ${line}, column ${column}: ${parserMessage}\n${excerpt}`, {
       code: 'SERV_CONFIG_YAML', file, cause,
     });
   }

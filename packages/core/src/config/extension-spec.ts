@@ -1,5 +1,4 @@
 import * as path from 'node:path';
-import { isScalar } from 'yaml';
 import { parseImportRef, type ImportRef } from './import-ref';
 import { readRouters, type RouterSpec } from './router-spec';
 import {
@@ -51,14 +50,14 @@ export function readExtensionSpec(dir: string): ExtensionSpec {
 export function parseExtensionSpec(text: string, file: string, dir: string): ExtensionSpec {
   const absolute = path.resolve(file);
   const root = rootAt(file);
-  const { document, value } = parseYaml(text, file);
+  const value = parseYaml(text, file);
   const block = isUnset(value) ? {} : expectMapping(value, root);
   expectKnownKeys(block, root, EXTENSION_SPEC_KEYS, PYTHON_SERV_KEYS);
   const spec: ExtensionSpec = {
     file: absolute,
     dir: path.resolve(dir),
     name: expectString(block.name, keyAt(root, 'name')),
-    version: readVersion(block.version, document.get('version', true), keyAt(root, 'version')),
+    version: readVersion(block.version, text, keyAt(root, 'version')),
     settings: optional(block.settings, keyAt(root, 'settings'), expectMapping) ?? {},
     listeners: readRefs(block.listeners, keyAt(root, 'listeners'), absolute),
     middleware: readRefs(block.middleware, keyAt(root, 'middleware'), absolute),
@@ -71,9 +70,9 @@ export function parseExtensionSpec(text: string, file: string, dir: string): Ext
   return spec;
 }
 
-// `version: 1.0` is a float to YAML; take the text as written so it does not become "1".
-function readVersion(value: unknown, node: unknown, at: At): string {
-  if (typeof value === 'number') return isScalar(node) && typeof node.source === 'string' ? node.source : String(value);
+// `version: 1.0` is a float to YAML; take the number as written on the top-level line so it does not become "1".
+function readVersion(value: unknown, text: string, at: At): string {
+  if (typeof value === 'number') return /^version:[ \t]*([-+.\w]+)[ \t]*(?:#.*)?$/m.exec(text)?.[1] ?? String(value);
   if (typeof value !== 'string' || value.trim() === '') fail(at, 'be a non-empty string such as "1.0.0"', value);
   return value;
 }

@@ -1,7 +1,7 @@
 // Public surface of the config readers; packages/core/src/index.ts re-exports from here.
 export { ConfigError, describeValue, displayPath } from './config-error';
 export type { ConfigErrorCode, ConfigErrorDetails } from './config-error';
-export { getConfigValue, parseConfigKey, setConfigValue } from './config-file';
+export { getConfigValue, parseConfigKey } from './config-file';
 export type { ConfigKeySegment } from './config-file';
 export { applyEnvOverrides, ENV_OVERRIDES, parseBoolText, parsePortText } from './env-overrides';
 export { EXTENSION_SPEC_FILE, EXTENSION_SPEC_KEYS, parseExtensionSpec, readExtensionSpec } from './extension-spec';
@@ -9,7 +9,8 @@ export type { ExtensionSpec } from './extension-spec';
 export type { ImportRef } from './import-ref';
 export { HTTP_METHODS } from './router-spec';
 export type { RouteLimits, RouterSpec, RouteSpec } from './router-spec';
-export { parseServConfig, readServConfig, SERV_CONFIG_KEYS } from './serv-config';
+export { parseServConfig, readServConfig, SERV_CONFIG_KEYS, SERV_CONFIG_MISSING_HINT } from './serv-config';
+export { parseYaml, readConfigText } from './yaml-source';
 export type { ExtensionEntry, ServConfig } from './serv-config';
 export { checkServPath, normaliseMount, PATH_PARAM_TYPES } from './serv-path';
 export { defaultSettings, SETTINGS_KEYS } from './serv-settings';

@@ -46,7 +46,7 @@ export function parseServConfig(text: string, file: string, env: NodeJS.ProcessE
   const absolute = path.resolve(file);
   const dir = path.dirname(absolute);
   const root = rootAt(file);
-  const { value } = parseYaml(text, file);
+  const value = parseYaml(text, file);
   const raw = isUnset(value) ? {} : expectMapping(value, root);
   expectKnownKeys(raw, root, SERV_CONFIG_KEYS);
   return {

@@ -1,33 +1,67 @@
 import * as fs from 'node:fs';
-import { Document, LineCounter, parseDocument } from 'yaml';
+import * as jsYaml from 'js-yaml';
+import { CORE_SCHEMA, load, YAMLException, type Type } from 'js-yaml';
 import { ConfigError, errorText } from './config-error';
 
-/** A parsed YAML file: the Document (for comment-preserving edits and source text) and its plain JS value. */
-export interface ParsedYaml {
-  /** The yaml Document, kept so edits preserve comments and scalars keep their source text (`1.0`). */
-  readonly document: Document.Parsed;
-  /** The document as plain JS; null for an empty file or one holding only comments. */
-  readonly value: unknown;
-}
+/**
+ * YAML 1.2's core schema (only `true`/`false` are booleans, dates stay strings) plus merge keys (`<<: *base`).
+ * Any other tag, `!!js/function` included, is an error: a config file never builds code or exotic objects.
+ */
+// js-yaml exports its built-in types as `types`; @types/js-yaml does not declare them.
+const SCHEMA = CORE_SCHEMA.extend({ implicit: [(jsYaml as unknown as { types: { merge: Type } }).types.merge] });
 
-/** Options shared by every parse so that reading and editing agree on what a file means. */
-export const YAML_OPTIONS = { merge: true, prettyErrors: false } as const;
+/**
+ * Most values an alias may expand to. Anchors are shared objects to js-yaml, so a "billion laughs" file parses
+ * fast, but anything that walks the result (validation, `serv config show`) would expand it; refuse it here.
+ */
+const MAX_EXPANDED_NODES = 100_000;
 
-/** Parses one YAML document, turning the first syntax error into `<file>: invalid YAML at line L, column C: ...`. */
-export function parseYaml(text: string, file: string): ParsedYaml {
-  const lineCounter = new LineCounter();
-  const document = parseDocument(text, { ...YAML_OPTIONS, lineCounter });
-  const error = document.errors[0];
-  if (error !== undefined) {
-    const { line, col } = lineCounter.linePos(error.pos[0]);
-    throw ConfigError.yaml(file, line, col, error.message, error);
-  }
+/** Parses one YAML document to plain JS (null for an empty or comment-only file); errors name the line and column. */
+export function parseYaml(text: string, file: string): unknown {
+  let value: unknown;
   try {
-    return { document, value: document.toJS() };
+    value = load(text, { schema: SCHEMA, filename: file });
   } catch (cause) {
-    // Alias problems (an unknown anchor, an alias bomb) only surface when values are built, without a position.
+    if (cause instanceof YAMLException && cause.mark !== undefined && cause.mark !== null) {
+      const { line, column } = cause.mark;
+      throw ConfigError.yaml(file, line + 1, column + 1, cause.reason, excerpt(text, line, column), cause);
+    }
     throw new ConfigError(`invalid YAML: ${errorText(cause)}`, { code: 'SERV_CONFIG_YAML', file, cause });
   }
+  if (expandedSize(value, new Map()) > MAX_EXPANDED_NODES) {
+    throw new ConfigError(
+      `invalid YAML: aliases expand to more than ${MAX_EXPANDED_NODES} values (an alias bomb?); write the values out instead of nesting aliases`,
+      { code: 'SERV_CONFIG_YAML', file },
+    );
+  }
+  return value === undefined ? null : value;
+}
+
+// The number of values the document would have with every alias written out, counting each shared object once.
+function expandedSize(value: unknown, seen: Map<object, number>): number {
+  if (typeof value !== 'object' || value === null) return 1;
+  const known = seen.get(value);
+  if (known !== undefined) return known;
+  seen.set(value, 1); // a cycle (`&a [*a]`) counts once instead of looping
+  let size = 1;
+  for (const child of Object.values(value)) {
+    size += expandedSize(child, seen);
+    if (size > MAX_EXPANDED_NODES) break;
+  }
+  seen.set(value, size);
+  return size;
+}
+
+// Up to two lines before the error line, the line itself, and a caret under the column: what an editor would show.
+function excerpt(text: string, line: number, column: number): string {
+  const lines = text.split(/\r?\n/);
+  const first = Math.max(0, line - 2);
+  const last = Math.min(line, lines.length - 1);
+  const width = String(last + 1).length;
+  const shown: string[] = [];
+  for (let i = first; i <= last; i++) shown.push(`${String(i + 1).padStart(width)} | ${lines[i]}`);
+  shown.push(`${' '.repeat(width)} | ${' '.repeat(Math.max(0, column))}^`);
+  return shown.join('\n');
 }
 
 /** Reads a config file as UTF-8; a missing file becomes `<file>: not found (<hint>)`. */

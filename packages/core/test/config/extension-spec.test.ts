@@ -169,7 +169,8 @@ describe('parseExtensionSpec with invalid files', () => {
     const error = configErrorFrom(() => parseFixture('bad-yaml-syntax'));
     expect(error.code).toBe('SERV_CONFIG_YAML');
     expect(error.message).toBe(
-      'extension.yaml: invalid YAML at line 6, column 1: Flow sequence in block collection must be sufficiently indented and end with a ]',
+      'extension.yaml: invalid YAML at line 6, column 1: unexpected end of the stream within a flow collection\n' +
+        '4 |   - name: r\n5 |     routes: [\n6 | \n  | ^',
     );
   });
 

@@ -102,11 +102,20 @@ describe('parseServConfig with valid files', () => {
 describe('parseServConfig with invalid files', () => {
   it.each([
     ['bad-yaml-syntax', 'SERV_CONFIG_YAML', undefined,
-      'serv.config.yaml: invalid YAML at line 4, column 9: Nested mappings are not allowed in compact mappings'],
+      'serv.config.yaml: invalid YAML at line 4, column 18: bad indentation of a mapping entry\n' +
+        '2 |   name: Demo\n3 | settings:\n4 |   host: 127.0.0.1: 8000\n  |                  ^'],
     ['bad-yaml-duplicate-key', 'SERV_CONFIG_YAML', undefined,
-      'serv.config.yaml: invalid YAML at line 3, column 3: Map keys must be unique'],
+      'serv.config.yaml: invalid YAML at line 3, column 3: duplicated mapping key\n' +
+        '1 | settings:\n2 |   port: 8000\n3 |   port: 9000\n  |   ^'],
     ['bad-yaml-alias', 'SERV_CONFIG_YAML', undefined,
-      'serv.config.yaml: invalid YAML: Unresolved alias (the anchor must be set before the alias): missing_anchor'],
+      'serv.config.yaml: invalid YAML at line 2, column 24: unidentified alias "missing_anchor"\n' +
+        '1 | settings:\n2 |   port: *missing_anchor\n  |                        ^'],
+    ['bad-yaml-js-function', 'SERV_CONFIG_YAML', undefined,
+      'serv.config.yaml: invalid YAML at line 3, column 71: unknown tag !<tag:yaml.org,2002:js/function>\n' +
+        '1 | site_info:\n2 |   name: Demo\n3 |   description: !!js/function "function () { globalThis.pwned = true }"\n' +
+        '  |                                                                       ^'],
+    ['bad-yaml-alias-bomb', 'SERV_CONFIG_YAML', undefined,
+      'serv.config.yaml: invalid YAML: aliases expand to more than 100000 values (an alias bomb?); write the values out instead of nesting aliases'],
     ['top-level-list', 'SERV_CONFIG_INVALID', '', 'serv.config.yaml: the top level must be a mapping, got a list'],
     ['top-level-scalar', 'SERV_CONFIG_INVALID', '',
       'serv.config.yaml: the top level must be a mapping, got "just some words"'],
@@ -134,7 +143,7 @@ describe('parseServConfig with invalid files', () => {
   it('wraps the YAML parser error as the cause of a syntax error', () => {
     const error = configErrorFrom(() => parseFixture('bad-yaml-syntax'));
     expect(error.cause).toBeInstanceOf(Error);
-    expect((error.cause as Error).name).toBe('YAMLParseError');
+    expect((error.cause as Error).name).toBe('YAMLException');
   });
 
   it.each([
@@ -237,5 +246,22 @@ describe('readServConfig', () => {
     const error = configErrorFrom(() => readServConfig(folder, {}));
     expect(error.code).toBe('SERV_CONFIG_UNREADABLE');
     expect(error.message).toBe(`${path.relative(process.cwd(), folder)}: cannot be read (EISDIR: illegal operation on a directory, read)`);
+  });
+});
+
+describe('parseServConfig reads YAML 1.2 (js-yaml core schema)', () => {
+  it('runs nothing for a !!js/function tag: the file is refused and no code was built', () => {
+    expect(() => parseFixture('bad-yaml-js-function')).toThrow(/unknown tag/);
+    expect((globalThis as { pwned?: unknown }).pwned).toBeUndefined();
+  });
+
+  it('keeps merge keys, reads dates as text and only true/false as booleans', () => {
+    const config = parseServConfig(
+      'site_info:\n  <<: { name: Merged }\n  description: 2026-12-01\nsettings:\n  debug: false\n',
+      'serv.config.yaml',
+      {},
+    );
+    expect(config.siteInfo).toEqual({ name: 'Merged', description: '2026-12-01' });
+    expect(config.settings.debug).toBe(false);
   });
 });
