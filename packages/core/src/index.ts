@@ -5,8 +5,9 @@ export type { AppOptions, ListenAddress } from './app/app-options';
 export { createApp } from './app/create-app';
 export { APP_EVENTS, EventBus, type EventListener } from './app/events';
 export { compose, type HttpMiddleware } from './app/middleware';
-export { registerProtocol, getProtocol, type Protocol, type ProtocolRuntime } from './app/protocols';
-export { rejectUpgrade } from './app/reject-upgrade';
+export type { Protocol, ProtocolRuntime } from './protocol/protocol';
+export { registerProtocol, getProtocol } from './protocol/registry';
+export { rejectUpgrade } from './protocol/reject-upgrade';
 export type { RouteDeclaration } from './app/route-declaration';
 
 export { Route } from './decorators/route';
@@ -46,6 +47,7 @@ export {
   type ResponseBody,
 } from './http/responses';
 export type { CookieOptions } from './http/cookies';
+export { parseQuery, type QueryValues } from './http/query';
 
 export { Logger, type LogLevel, type LogSink } from './logging/logger';
 
@@ -61,10 +63,8 @@ export {
   createTestClient,
   type TestResponse,
   type TestRequestOptions,
-  type TestWebSocketOptions,
-  type TestSocket,
-  type TestSocketConnector,
 } from './testing/test-client';
+export type { TestWebSocketOptions, TestSocket, TestSocketConnector } from './testing/test-socket';
 export { loadProject, type LoadProjectOptions } from './loading/load-project';
 export { loadExtensions } from './loading/load-extensions';
 export { importRef } from './loading/import-ref';

@@ -1,5 +1,6 @@
 import { registerProtocol } from '@serv/core';
 import { websocketProtocol } from './integration/websocket-protocol';
+import './settings/settings-fields';
 
 export { WebSocket, type WebSocketClient } from './connection/websocket';
 export { FrameType, WebSocketState } from './connection/frame-type';
@@ -31,4 +32,6 @@ export {
   type TestWebSocketOptions,
 } from './testing';
 
+// Importing @serv/websocket installs the protocol: from here on every app serves WebSocket routes and upgrades,
+// and serv.config.yaml / extension.yaml accept the WebSocket keys.
 registerProtocol(websocketProtocol);

@@ -1,3 +1,4 @@
+import '../protocols';
 import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { getConfigValue, readExtensionSpec, readServConfig } from '@serv/core';

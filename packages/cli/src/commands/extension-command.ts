@@ -1,3 +1,4 @@
+import '../protocols';
 import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parseServConfig, readExtensionSpec, type ServConfig } from '@serv/core';

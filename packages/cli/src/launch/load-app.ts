@@ -14,13 +14,16 @@ export interface LoadedApp {
 }
 
 /**
- * Registers the TypeScript loader (and reflect-metadata) and loads the project through @serv/core's loadProject,
+ * Registers the TypeScript loader (and reflect-metadata), installs the WebSocket protocol (@serv/websocket) and
+ * loads the project through @serv/core's loadProject,
  * passing the flags as overrides (flags beat SERV_* env, which beats the file; core applies the env).
  */
 export async function loadApp(options: LaunchOptions): Promise<LoadedApp> {
   const started = performance.now();
   const typescript = registerTypeScript({ cwd: options.cwd });
   // Imported only now, after the loader pinned @serv/core, so the CLI and the user's modules share one instance.
+  // The WebSocket protocol is installed before the config is read: its settings and route keys come with it.
+  await import('@serv/websocket');
   const { loadProject } = await import('@serv/core');
   const overrides: NonNullable<LoadProjectOptions['overrides']> = {};
   if (options.host !== undefined) overrides.host = options.host;

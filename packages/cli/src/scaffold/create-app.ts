@@ -1,3 +1,4 @@
+import '../protocols';
 import { mkdirSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { parseServConfig } from '@serv/core';

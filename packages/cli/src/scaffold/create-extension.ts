@@ -1,3 +1,4 @@
+import '../protocols';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';

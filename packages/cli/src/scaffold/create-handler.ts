@@ -1,3 +1,4 @@
+import '../protocols';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseExtensionSpec, readExtensionSpec } from '@serv/core';

@@ -1,3 +1,4 @@
+import '../protocols';
 import { existsSync, readdirSync } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
 import { readServConfig, type ServConfig } from '@serv/core';

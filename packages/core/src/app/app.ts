@@ -1,41 +1,35 @@
-import { readFileSync } from 'node:fs';
-import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { createServer as createHttpsServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { container as rootContainer, type DependencyContainer } from 'tsyringe';
 import { defaultSettings, type ServSettings } from '../config/serv-settings';
-import { compileHandler, instanceOf, type Invoker } from '../di/handler-compiler';
+import type { Invoker } from '../di/handler-compiler';
 import { registerProvider, type Provider, type ProviderScope } from '../di/providers';
-import { MethodNotAllowedError, NotFoundError } from '../errors/http-errors';
-import { RouteDefinitionError, ServError } from '../errors/serv-error';
-import { defaultErrorResponse } from '../http/error-response';
-import type { BaseContext } from '../http/base-context';
-import { RequestContext } from '../http/request-context';
-import { Response, toResponse } from '../http/responses';
+import { ServError } from '../errors/serv-error';
+import type { RequestContext } from '../http/request-context';
 import { Logger } from '../logging/logger';
 import { meta, type Constructor, type HttpMethod } from '../metadata/store';
-import { compilePath, joinPaths, normalizePath } from '../routing/path-pattern';
-import type { HandlerTarget, RouteInfo, RouteRecord } from '../routing/route-record';
+import type { RouteInfo, RouteRecord } from '../routing/route-record';
 import { RouteTable } from '../routing/route-table';
 import type { AppOptions, ListenAddress } from './app-options';
+import { ErrorHandlers, type ErrorHandler } from './error-handlers';
 import { EventBus, type EventListener } from './events';
-import { compose, type HttpMiddleware } from './middleware';
-import { getProtocol, registeredProtocols, type Protocol, type ProtocolRuntime } from './protocols';
-import { rejectUpgrade } from './reject-upgrade';
-import { isClass, routesOfClass, type RouteDeclaration } from './route-declaration';
+import { HttpDispatcher } from './http-dispatcher';
+import type { HttpMiddleware } from './middleware';
+import { compileRoutes, instantiateListeners, type CompiledRoutes } from './route-compiler';
+import { isClass, routeOfFunction, routesOfClass, type RouteDeclaration } from './route-declaration';
+import { ServerHost } from './server-host';
+import { UpgradeDispatcher } from './upgrade-dispatcher';
 
-/** Handles errors of one type: returns a Response or a plain value, or throws to fall through to the default. */
-export type ErrorHandler<E extends Error = Error> = (error: E, ctx: RequestContext) => unknown;
+export type { ErrorHandler };
 
-type Pipeline = (ctx: RequestContext) => Promise<void>;
 type ListenerInstance = Record<string, (payload: unknown) => unknown>;
 type AppState = 'building' | 'starting' | 'started' | 'closing' | 'closed';
 
-const ROUTING_ERROR = Symbol('serv.routingError');
-type RoutedContext = RequestContext & { [ROUTING_ERROR]?: Error };
-
-/** A Serv application: its own container, settings, route table, middleware, events and server. */
+/**
+ * A Serv application: its own container, settings, route table, middleware, events and server. It wires the jobs
+ * together; compiling routes (route-compiler), answering requests (http-dispatcher), upgrades (upgrade-dispatcher)
+ * and hosting the server (server-host) each live in their own file.
+ */
 export class App {
   /** The app's own child container; two apps never share registrations or singletons. */
   readonly container: DependencyContainer;
@@ -44,25 +38,21 @@ export class App {
   readonly siteInfo: { name?: string; description?: string };
   /** Every route from every registration source. */
   readonly routes = new RouteTable();
+  /** Node's request listener, for mounting the app on a server of your own. */
+  readonly handleRequest: (req: IncomingMessage, res: ServerResponse) => void;
   private readonly events = new EventBus();
   private readonly scopes = new Map<unknown, ProviderScope>();
   private readonly middleware: HttpMiddleware[] = [];
-  private readonly errorHandlers = new Map<unknown, ErrorHandler>();
+  private readonly errors: ErrorHandlers;
   private readonly listenerClasses: Constructor[] = [];
-  private listenerInstances: Array<[Constructor, ListenerInstance]> = [];
-  private readonly pipelines = new Map<RouteRecord, Pipeline>();
-  private readonly invokers = new Map<RouteRecord, Invoker>();
-  private readonly directs = new Map<RouteRecord, Invoker>();
-  private readonly runtimes = new Map<string, ProtocolRuntime>();
-  private readonly httpScoped = new Map<unknown, (ctx: BaseContext) => unknown>([[RequestContext, (ctx) => ctx]]);
-  private fallback: Pipeline | undefined;
-  private prepared: Map<string, Protocol> | undefined;
+  private readonly host: ServerHost;
+  private readonly http: HttpDispatcher;
+  private readonly upgrades = new UpgradeDispatcher();
+  private compiled: CompiledRoutes | undefined;
+  private listenerInstances: Array<[Constructor, object]> = [];
   private state: AppState = 'building';
   private starting: Promise<void> | undefined;
   private closing: Promise<void> | undefined;
-  private server: Server | undefined;
-  private readonly inFlight = new Set<RequestContext>();
-  private onDrained: (() => void) | undefined;
 
   constructor(options: AppOptions = {}) {
     this.settings = { ...defaultSettings(), ...options.settings };
@@ -72,6 +62,10 @@ export class App {
     this.container.register(App, { useValue: this });
     this.container.register(Logger, { useValue: this.logger });
     this.scopes.set(App, 'singleton').set(Logger, 'singleton');
+    this.errors = new ErrorHandlers(this.logger, this.settings);
+    this.host = new ServerHost(this.settings, this.logger);
+    this.http = new HttpDispatcher(this, this.routes, this.settings, this.events, this.errors, this.logger, this.host);
+    this.handleRequest = this.http.handle;
     for (const p of options.providers ?? []) this.provide(p);
     for (const m of options.middleware ?? []) this.use(m);
     for (const r of options.routes ?? []) this.register(r);
@@ -85,7 +79,7 @@ export class App {
     return this;
   }
 
-  /** Register a decorated class: `@Route` classes give one route per `@Get()`…, `@WebSocketRoute` classes one route. */
+  /** Register a decorated class: `@Route` classes give one route per `@Get()`…, protocol classes (`@WebSocketRoute`) one route. */
   register(cls: Constructor, declaration: Omit<RouteDeclaration, 'handler'> = {}): this {
     this.assertBuilding('register a route');
     for (const record of routesOfClass(cls, declaration)) this.routes.add(record);
@@ -97,25 +91,8 @@ export class App {
   addRoute(declaration: RouteDeclaration & { handler: Constructor | ((...args: never[]) => unknown) }): this;
   addRoute(declaration: RouteDeclaration & { handler: Constructor | ((...args: never[]) => unknown) }): this {
     this.assertBuilding('add a route');
-    const { handler } = declaration;
-    if (isClass(handler)) return this.register(handler as Constructor, declaration);
-    const kind = declaration.kind ?? 'http';
-    const source = declaration.source ?? `function ${handler.name || 'anonymous'}`;
-    if (declaration.path === undefined) throw new RouteDefinitionError(`${source}: a function handler needs a path`);
-    const path = joinPaths(declaration.mount ?? '/', declaration.path);
-    const fn = handler as (...args: never[]) => unknown;
-    const target: HandlerTarget = { type: 'function', fn, name: fn.name || 'anonymous' };
-    this.routes.add({
-      kind,
-      path,
-      pattern: compilePath(path, source),
-      methods: kind === 'http' ? declaration.methods ?? ['GET'] : [],
-      target,
-      settings: declaration.settings ?? {},
-      options: declaration.options ?? {},
-      middleware: declaration.middleware ?? [],
-      source,
-    });
+    if (isClass(declaration.handler)) return this.register(declaration.handler as Constructor, declaration);
+    this.routes.add(routeOfFunction(declaration as RouteDeclaration & { handler: (...args: never[]) => unknown }));
     return this;
   }
 
@@ -157,18 +134,8 @@ export class App {
    * most specific class wins, and registering a type again replaces its handler.
    */
   addErrorHandler<E extends Error>(type: Constructor<E>, handler: ErrorHandler<E>): this {
-    this.errorHandlers.set(type, handler as ErrorHandler);
+    this.errors.set(type, handler as ErrorHandler);
     return this;
-  }
-
-  /** The handler of the nearest class in the error's prototype chain (like Starlette's lookup along the MRO). */
-  private errorHandlerFor(err: unknown): ErrorHandler | undefined {
-    if (this.errorHandlers.size === 0 || typeof err !== 'object' || err === null) return undefined;
-    for (let proto: unknown = Object.getPrototypeOf(err); proto !== null && proto !== Object.prototype; proto = Object.getPrototypeOf(proto)) {
-      const handler = this.errorHandlers.get((proto as { constructor: unknown }).constructor);
-      if (handler !== undefined) return handler;
-    }
-    return undefined;
   }
 
   /** The route table as `serv routes` prints it. */
@@ -178,7 +145,7 @@ export class App {
 
   /** The compiled handler of a route (for protocol packages); available once the app started. */
   invokerFor(record: RouteRecord): Invoker {
-    const invoker = this.invokers.get(record);
+    const invoker = this.compiled?.invokers.get(record);
     if (invoker === undefined) throw new ServError('SERV_APP_STATE', `No compiled handler for ${record.path}: the app has not started`);
     return invoker;
   }
@@ -198,254 +165,47 @@ export class App {
    * anything; `serv launch --dry-run` uses it. Errors name the class, the method and the parameter.
    */
   prepare(): void {
-    if (this.prepared !== undefined) return;
-    this.prepared = this.compileAll();
+    if (this.compiled !== undefined) return;
+    const input = { app: this, routes: this.routes, container: this.container, scopes: this.scopes, middleware: this.middleware };
+    this.compiled = compileRoutes(input);
+    this.listenerInstances = instantiateListeners(input, this.listenerClasses);
   }
 
   private async doStart(): Promise<void> {
     this.state = 'starting';
     this.prepare();
-    const protocols = this.prepared as Map<string, Protocol>;
+    const compiled = this.compiled as CompiledRoutes;
     for (const [cls, instance] of this.listenerInstances) {
-      for (const l of meta.getListeners(cls)) this.events.on(l.event, (payload) => instance[l.propertyKey](payload));
+      for (const l of meta.getListeners(cls)) this.events.on(l.event, (payload) => (instance as ListenerInstance)[l.propertyKey](payload));
     }
-    for (const protocol of protocols.values()) this.runtimes.set(protocol.upgrade, protocol.attach(this));
+    this.upgrades.attach(this, compiled.protocols.values());
     await this.events.emit('app.startup', { app: this });
     this.state = 'started';
-  }
-
-  private compileAll(): Map<string, Protocol> {
-    const kinds = new Set(this.routes.all().map((r) => r.kind));
-    const protocols = new Map<string, Protocol>();
-    for (const kind of kinds) {
-      if (kind === 'http') continue;
-      const protocol = getProtocol(kind);
-      if (protocol === undefined) {
-        const first = this.routes.ofKind(kind)[0];
-        throw new ServError('SERV_PROTOCOL_MISSING', `${first.source}: ${kind} routes need the @serv/${kind} package; install it (npm install @serv/${kind})`);
-      }
-      protocols.set(kind, protocol);
-    }
-    for (const p of registeredProtocols()) protocols.set(p.kind, p);
-    for (const record of this.routes.all()) {
-      if (record.kind === 'http') {
-        const invoker = compileHandler(record, {
-          container: this.container,
-          scopes: this.scopes,
-          scopedTokens: this.httpScoped,
-          functionArgs: (ctx) => [ctx],
-          allowBody: true,
-        });
-        this.invokers.set(record, invoker);
-        if (this.middleware.length === 0 && record.middleware.length === 0) this.directs.set(record, invoker);
-        this.pipelines.set(record, compose([...this.middleware, ...(record.middleware as HttpMiddleware[])], async (ctx) => {
-          const result = invoker(ctx);
-          ctx.response = toResponse(result instanceof Promise ? await result : result);
-        }));
-        continue;
-      }
-      const protocol = protocols.get(record.kind) as Protocol;
-      record.options = protocol.resolveOptions(record, this);
-      this.invokers.set(record, compileHandler(record, {
-        container: this.container,
-        scopes: this.scopes,
-        scopedTokens: protocol.scopedTokens,
-        functionArgs: (ctx) => protocol.functionArgs(ctx),
-        allowBody: false,
-      }));
-    }
-    this.fallback = compose(this.middleware, async (ctx: RoutedContext) => {
-      throw ctx[ROUTING_ERROR] as Error;
-    });
-    // Constructed here rather than at start so that prepare() (serv launch --dry-run) reports their injection errors too.
-    this.listenerInstances = this.listenerClasses.map((cls) => [
-      cls,
-      instanceOf({ container: this.container, scopes: this.scopes }, cls, `listener ${cls.name}`) as ListenerInstance,
-    ]);
-    return protocols;
+    this.http.open(compiled);
+    this.upgrades.open();
   }
 
   /** Start and listen; resolves with the bound address (`port: 0` picks a free port). */
   async listen(options: { host?: string; port?: number } = {}): Promise<ListenAddress> {
-    if (this.server !== undefined) throw new ServError('SERV_APP_STATE', 'app.listen() was already called; create another app to listen twice');
+    if (this.host.listening) throw new ServError('SERV_APP_STATE', 'app.listen() was already called; create another app to listen twice');
     await this.start();
-    let server: Server;
     try {
-      server = this.createServer();
+      await this.host.listen({ request: this.handleRequest, upgrade: this.upgrades.handle }, options.host ?? this.settings.host, options.port ?? this.settings.port);
     } catch (err) {
       await this.close();
       throw err;
     }
-    this.server = server;
-    const host = options.host ?? this.settings.host;
-    const port = options.port ?? this.settings.port;
-    await new Promise<void>((resolve, reject) => {
-      const onError = (err: Error): void => reject(new ServError('SERV_LISTEN', `Cannot listen on ${host}:${port}: ${err.message}`, { cause: err }));
-      server.once('error', onError);
-      server.listen(port, host, () => {
-        server.off('error', onError);
-        resolve();
-      });
-    }).catch(async (err: unknown) => {
-      this.server = undefined;
-      await this.close();
-      throw err;
-    });
-    server.on('error', (err) => this.logger.error('Server error', err));
     return this.address as ListenAddress;
   }
 
   /** Where the app listens, once it does. */
   get address(): ListenAddress | undefined {
-    const a = this.server?.address() as AddressInfo | null | undefined;
-    if (a === undefined || a === null) return undefined;
-    const host = a.family === 'IPv6' ? `[${a.address}]` : a.address;
-    return { host: a.address, port: a.port, url: `${this.settings.tls === undefined ? 'http' : 'https'}://${host}:${a.port}` };
-  }
-
-  /** Node's request listener, for mounting the app on a server of your own. */
-  readonly handleRequest = (req: IncomingMessage, res: ServerResponse): void => {
-    if (this.state !== 'started') {
-      res.writeHead(503, { 'content-type': 'text/plain; charset=utf-8', connection: 'close' }).end('Server is not accepting requests');
-      return;
-    }
-    const url = req.url ?? '/';
-    const q = url.indexOf('?');
-    const path = normalizePath(q < 0 ? url : url.slice(0, q));
-    const ctx = new RequestContext(this, req, res, path, q < 0 ? '' : url.slice(q + 1)) as RoutedContext;
-    const match = this.routes.matchHttp(req.method ?? 'GET', path);
-    let pipeline: Pipeline;
-    if (match === null) {
-      ctx[ROUTING_ERROR] = new NotFoundError(`No route found for ${req.method} ${path}`);
-      pipeline = this.fallback as Pipeline;
-    } else if (match.route === null) {
-      ctx[ROUTING_ERROR] = new MethodNotAllowedError(req.method ?? 'GET', path, match.allowed);
-      pipeline = this.fallback as Pipeline;
-    } else {
-      ctx.params = match.params;
-      ctx.settings = match.route.settings;
-      pipeline = this.pipelines.get(match.route) as Pipeline;
-      const direct = this.directs.get(match.route);
-      if (direct !== undefined && !this.settings.debug && !this.events.has('app.request.begin') && !this.events.has('app.request.end')) {
-        // The common case (no middleware, no request listeners) answers synchronously, without promises.
-        let result: unknown;
-        try {
-          result = direct(ctx);
-        } catch (err) {
-          result = Promise.reject(err);
-        }
-        if (!(result instanceof Promise) && this.respondNow(ctx, result)) return;
-        pipeline = async (c) => {
-          c.response = toResponse(await result);
-        };
-      }
-    }
-    this.run(ctx, pipeline).catch((err: unknown) => this.abandon(ctx, err));
-  };
-
-  /** Write a plain string or JSON value at once; false leaves anything else to the general path. */
-  private respondNow(ctx: RequestContext, value: unknown): boolean {
-    let body: string;
-    let type: string;
-    if (typeof value === 'string') {
-      body = value;
-      type = 'text/plain; charset=utf-8';
-    } else if (typeof value === 'object' && value !== null && !(value instanceof Response) && !(value instanceof Uint8Array)) {
-      try {
-        body = JSON.stringify(value);
-      } catch {
-        return false;
-      }
-      type = 'application/json; charset=utf-8';
-    } else {
-      return false;
-    }
-    ctx.res.writeHead(200, { 'content-type': type, 'content-length': Buffer.byteLength(body) });
-    ctx.res.end(ctx.method === 'HEAD' ? undefined : body);
-    if (ctx.hasScope) ctx.dispose().catch((err: unknown) => this.logger.error('Disposing the request container failed', err));
-    return true;
-  }
-
-  /** Last resort when answering itself failed (a throwing log sink, say): drop the connection, never the process. */
-  private abandon(ctx: RequestContext, err: unknown): void {
-    this.requestFinished(ctx);
-    ctx.res.destroy();
-    try {
-      this.logger.error(`Answering ${ctx.method} ${ctx.path} failed; the connection was dropped`, err);
-    } catch {
-      // The logger is what failed; there is nowhere left to report to.
-    }
-  }
-
-  private async run(ctx: RequestContext, pipeline: Pipeline): Promise<void> {
-    const started = this.settings.debug ? performance.now() : 0;
-    this.inFlight.add(ctx);
-    let error: unknown;
-    try {
-      if (this.events.has('app.request.begin')) await this.events.emit('app.request.begin', { app: this, ctx });
-      await pipeline(ctx);
-      if (ctx.response === undefined) {
-        throw new ServError('SERV_NO_RESPONSE', `${ctx.method} ${ctx.path}: the middleware finished without calling next() or setting ctx.response`);
-      }
-    } catch (err) {
-      error = err;
-      ctx.response = await this.errorResponse(err, ctx);
-    }
-    try {
-      const response = ctx.response as Response;
-      await response.write(ctx.res, ctx.method === 'HEAD');
-    } catch (err) {
-      error ??= err;
-      this.logger.error(`Writing the response to ${ctx.method} ${ctx.path} failed`, err);
-      ctx.res.destroy();
-    }
-    if (this.settings.debug) {
-      this.logger.debug(`${ctx.method} ${ctx.path} ${ctx.res.statusCode} ${(performance.now() - started).toFixed(1)}ms`);
-    }
-    if (this.events.has('app.request.end')) {
-      await this.events.emit('app.request.end', { app: this, ctx, error }).catch((err: unknown) => this.logger.error('app.request.end listener failed', err));
-    }
-    this.requestFinished(ctx);
-    await ctx.dispose().catch((err: unknown) => this.logger.error('Disposing the request container failed', err));
-  }
-
-  private async errorResponse(err: unknown, ctx: RequestContext): Promise<Response> {
-    const handler = this.errorHandlerFor(err);
-    if (handler !== undefined) {
-      try {
-        return toResponse(await handler(err as Error, ctx));
-      } catch (inner) {
-        err = inner;
-      }
-    }
-    // `throw null` and `throw 'text'` are legal JavaScript; reading `.status` off null used to reject here, unhandled.
-    const status = typeof err === 'object' && err !== null ? (err as { status?: unknown }).status : undefined;
-    if (typeof status !== 'number' || status >= 500) this.logger.error(`${ctx.method} ${ctx.path} failed`, err);
-    return defaultErrorResponse(err, ctx.header('accept'), this.settings.debug);
-  }
-
-  private createServer(): Server {
-    const tls = this.settings.tls;
-    const server: Server =
-      tls === undefined
-        ? createHttpServer(this.handleRequest)
-        : (createHttpsServer({ cert: readTlsFile(tls.certFile, 'cert_file'), key: readTlsFile(tls.keyFile, 'key_file') }, this.handleRequest) as unknown as Server);
-    server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => this.handleUpgrade(req, socket, head));
-    return server;
+    return this.host.address;
   }
 
   /** Route an HTTP upgrade to the protocol that serves it; unknown protocols get 400. */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
-    const kind = (req.headers.upgrade ?? '').toLowerCase();
-    const runtime = this.runtimes.get(kind);
-    if (runtime === undefined || this.state !== 'started') {
-      const path = normalizePath((req.url ?? '/').split('?', 1)[0]);
-      if (this.state !== 'started') rejectUpgrade(socket, 503, 'Server is shutting down');
-      else if (kind === 'websocket') rejectUpgrade(socket, 403, `No WebSocket route matches ${path}`);
-      else rejectUpgrade(socket, 400, `Upgrade to "${kind}" is not supported`);
-      return;
-    }
-    runtime.handleUpgrade(req, socket, head);
+    this.upgrades.handle(req, socket, head);
   }
 
   /**
@@ -461,16 +221,9 @@ export class App {
   private async doClose(): Promise<void> {
     const wasStarted = this.state === 'started';
     this.state = 'closing';
-    const server = this.server;
-    const closed = server === undefined ? Promise.resolve() : new Promise<void>((resolve) => server.close(() => resolve()));
+    this.http.stop();
     const grace = this.settings.shutdownGraceMs;
-    await Promise.all([...this.runtimes.values()].map((r) => r.close(grace).catch((err: unknown) => this.logger.error('Protocol shutdown failed', err))));
-    if (server !== undefined) {
-      server.closeIdleConnections();
-      if (this.inFlight.size > 0) await this.drainRequests(grace);
-      server.closeAllConnections();
-    }
-    await closed;
+    await this.host.close(grace, () => this.upgrades.close(grace, this.logger));
     if (wasStarted) {
       await this.events.emit('app.shutdown', { app: this }).catch((err: unknown) => this.logger.error('app.shutdown listener failed', err));
     }
@@ -478,28 +231,8 @@ export class App {
     this.state = 'closed';
   }
 
-  /** Resolves when the last in-flight request finished, or after `graceMs`, whichever comes first. */
-  private drainRequests(graceMs: number): Promise<void> {
-    return new Promise((resolve) => {
-      const done = (): void => {
-        clearTimeout(timer);
-        this.onDrained = undefined;
-        resolve();
-      };
-      const timer = setTimeout(done, graceMs);
-      timer.unref();
-      this.onDrained = done;
-    });
-  }
-
-  private requestFinished(ctx: RequestContext): void {
-    this.inFlight.delete(ctx);
-    if (this.inFlight.size === 0) this.onDrained?.();
-  }
-
-
   private assertBuilding(what: string): void {
-    if (this.state !== 'building' || this.prepared !== undefined) {
+    if (this.state !== 'building' || this.compiled !== undefined) {
       throw new ServError('SERV_APP_STATE', `Cannot ${what} after the app has started; do it before app.listen() or app.start()`);
     }
   }
@@ -507,11 +240,3 @@ export class App {
 
 /** The HTTP method list of a route declaration, validated. */
 export type { HttpMethod };
-
-function readTlsFile(file: string, key: string): Buffer {
-  try {
-    return readFileSync(file);
-  } catch (err) {
-    throw new ServError('SERV_LISTEN', `settings.tls.${key}: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); point it at a PEM file`, { cause: err });
-  }
-}

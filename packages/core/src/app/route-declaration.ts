@@ -1,7 +1,8 @@
 import { RouteDefinitionError } from '../errors/serv-error';
 import { HTTP_METHODS, meta, type Constructor, type HttpMethod, type Middleware } from '../metadata/store';
+import { getProtocol } from '../protocol/registry';
 import { compilePath, joinPaths } from '../routing/path-pattern';
-import type { RouteRecord } from '../routing/route-record';
+import type { HandlerTarget, RouteRecord } from '../routing/route-record';
 
 /** A route declared by a registration source other than the class's own decorator (YAML, `app.addRoute`). */
 export interface RouteDeclaration {
@@ -39,7 +40,8 @@ export function routesOfClass(cls: Constructor, decl: RouteDeclaration): RouteRe
   const methods = meta.getHttpMethods(cls);
   const kind = decl.kind ?? protocolMeta?.kind ?? 'http';
   if (kind !== 'http') {
-    const source = decl.source ?? `@${kind === 'websocket' ? 'WebSocketRoute' : kind} on ${cls.name}${protocolMeta?.declaredAt ? ` (${protocolMeta.declaredAt})` : ''}`;
+    const decorator = getProtocol(kind)?.decorator ?? kind;
+    const source = decl.source ?? `@${decorator} on ${cls.name}${protocolMeta?.declaredAt ? ` (${protocolMeta.declaredAt})` : ''}`;
     if (protocolMeta !== undefined && protocolMeta.kind !== kind) {
       throw new RouteDefinitionError(`${source}: ${cls.name} is a ${protocolMeta.kind} handler, not a ${kind} one`);
     }
@@ -48,7 +50,7 @@ export function routesOfClass(cls: Constructor, decl: RouteDeclaration): RouteRe
     }
     if (decl.methods !== undefined) throw new RouteDefinitionError(`${source}: methods apply to HTTP routes only`);
     const raw = decl.path ?? protocolMeta?.path;
-    if (raw === undefined) throw new RouteDefinitionError(`${source}: no path; give the route a path or decorate ${cls.name} with @WebSocketRoute('/path')`);
+    if (raw === undefined) throw new RouteDefinitionError(`${source}: no path; give the route a path or decorate ${cls.name} with @${decorator}('/path')`);
     const path = joinPaths(decl.mount ?? '/', raw);
     return [
       {
@@ -103,4 +105,25 @@ export function routesOfClass(cls: Constructor, decl: RouteDeclaration): RouteRe
     });
   }
   return [...grouped.values()];
+}
+
+/** Turn a plain-function handler's declaration into its route record: `(ctx)` for HTTP, e.g. `(ws, ctx)` for a protocol. */
+export function routeOfFunction(declaration: RouteDeclaration & { handler: (...args: never[]) => unknown }): RouteRecord {
+  const fn = declaration.handler;
+  const kind = declaration.kind ?? 'http';
+  const source = declaration.source ?? `function ${fn.name || 'anonymous'}`;
+  if (declaration.path === undefined) throw new RouteDefinitionError(`${source}: a function handler needs a path`);
+  const path = joinPaths(declaration.mount ?? '/', declaration.path);
+  const target: HandlerTarget = { type: 'function', fn, name: fn.name || 'anonymous' };
+  return {
+    kind,
+    path,
+    pattern: compilePath(path, source),
+    methods: kind === 'http' ? declaration.methods ?? ['GET'] : [],
+    target,
+    settings: declaration.settings ?? {},
+    options: declaration.options ?? {},
+    middleware: declaration.middleware ?? [],
+    source,
+  };
 }

@@ -7,13 +7,14 @@ export { applyEnvOverrides, ENV_OVERRIDES, parseBoolText, parsePortText } from '
 export { EXTENSION_SPEC_FILE, EXTENSION_SPEC_KEYS, parseExtensionSpec, readExtensionSpec } from './extension-spec';
 export type { ExtensionSpec } from './extension-spec';
 export type { ImportRef } from './import-ref';
-export { HTTP_METHODS } from './router-spec';
-export type { RouteLimits, RouterSpec, RouteSpec } from './router-spec';
+export type { RouterSpec, RouteSpec } from './router-spec';
+export type { RouteKeys, RouteKeySpec, SettingSpec } from './setting-spec';
 export { parseServConfig, readServConfig, SERV_CONFIG_KEYS, SERV_CONFIG_MISSING_HINT } from './serv-config';
 export { parseYaml, readConfigText } from './yaml-source';
 export type { ExtensionEntry, ServConfig } from './serv-config';
 export { checkServPath, normaliseMount, PATH_PARAM_TYPES } from './serv-path';
-export { defaultSettings, SETTINGS_KEYS } from './serv-settings';
+export { defaultSettings, SETTINGS_KEYS, settingsKeys } from './serv-settings';
+export { nearestName } from './suggest';
 export type { ServSettings, TlsSettings } from './serv-settings';
 export {
   choicesText, expectBool, expectInt, expectKnownKeys, expectList, expectMapping, expectOneOf, expectString,

@@ -1,23 +1,15 @@
+import { HTTP_METHODS } from '../metadata/store';
+import type { Protocol } from '../protocol/protocol';
+import { registeredProtocols } from '../protocol/registry';
 import { ConfigError } from './config-error';
 import { parseImportRef, type ImportRef } from './import-ref';
 import { checkServPath, normaliseMount } from './serv-path';
+import { protocolKeysNote } from './serv-settings';
+import type { RouteKeys, RouteKeySpec } from './setting-spec';
 import {
-  expectBool, expectInt, expectKnownKeys, expectList, expectMapping, expectOneOf, expectString, expectStringList,
+  expectBool, expectKnownKeys, expectList, expectMapping, expectString,
   fail, isUnset, itemAt, keyAt, optional, type At,
 } from './validate';
-
-/** HTTP methods a YAML route may list (written in any case, stored upper-case). */
-export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'] as const;
-
-/** Per-route WebSocket limit overrides from extension.yaml, camelCased; only the keys that were written. */
-export interface RouteLimits {
-  maxMessageBytes?: number;
-  rateLimitMessages?: number;
-  rateLimitIntervalMs?: number;
-  heartbeatIntervalMs?: number;
-  heartbeatTimeoutMs?: number;
-  origins?: string[];
-}
 
 /** One `routes:` entry of a router in extension.yaml. */
 export interface RouteSpec {
@@ -27,14 +19,12 @@ export interface RouteSpec {
   handler: ImportRef;
   /** Upper-cased HTTP methods (HTTP routes only); absent leaves the choice to the handler. */
   methods?: string[];
-  /** True for a WebSocket route. */
-  websocket: boolean;
-  /** Frame type of a WebSocket route; absent means the handler's own or the default (text). */
-  frameType?: 'text' | 'binary';
+  /** `'http'`, or the kind of the protocol whose flag the route sets (`'websocket'` for `websocket: true`). */
+  kind: string;
+  /** Protocol options written on the route (camelCase, e.g. `frameType`, `maxMessageBytes`); only those written. */
+  options: Record<string, unknown>;
   /** Route settings, merged over the router's `config` and injectable with `@Settings()`. */
   config: Record<string, unknown>;
-  /** WebSocket limit overrides for this route. */
-  limits: RouteLimits;
   /** Key path of the route, e.g. `routers[0].routes[1]`. */
   keyPath: string;
 }
@@ -52,18 +42,6 @@ export interface RouterSpec {
   /** The router's routes, in file order. */
   routes: RouteSpec[];
 }
-
-type LimitKey = keyof RouteLimits;
-const LIMIT_READERS: Record<string, { field: LimitKey; read: (value: unknown, at: At) => number | string[] }> = {
-  max_message_bytes: { field: 'maxMessageBytes', read: (v, at) => expectInt(v, at, 1) },
-  rate_limit_messages: { field: 'rateLimitMessages', read: (v, at) => expectInt(v, at, 0) },
-  rate_limit_interval_ms: { field: 'rateLimitIntervalMs', read: (v, at) => expectInt(v, at, 1) },
-  heartbeat_interval_ms: { field: 'heartbeatIntervalMs', read: (v, at) => expectInt(v, at, 0) },
-  heartbeat_timeout_ms: { field: 'heartbeatTimeoutMs', read: (v, at) => expectInt(v, at, 1) },
-  origins: { field: 'origins', read: expectStringList },
-};
-const WEBSOCKET_ONLY_KEYS = ['frame_type', ...Object.keys(LIMIT_READERS)];
-const ROUTE_KEYS = ['path', 'handler', 'methods', 'websocket', 'config', ...WEBSOCKET_ONLY_KEYS];
 
 /** Validates the `routers:` list at `at`; `file` is the absolute extension.yaml path recorded in import refs. */
 export function readRouters(value: unknown, at: At, file: string): RouterSpec[] {
@@ -94,30 +72,37 @@ function readRouter(value: unknown, at: At, file: string): RouterSpec {
 
 function readRoute(value: unknown, at: At, file: string): RouteSpec {
   const block = expectMapping(value, at);
-  expectKnownKeys(block, at, ROUTE_KEYS);
-  const websocket = optional(block.websocket, keyAt(at, 'websocket'), expectBool) ?? false;
+  const protocols = registeredProtocols().filter((p) => p.routeKeys !== undefined);
+  const protocolKeys = protocols.flatMap((p) => keysOf(p).map((k) => k.key));
+  expectKnownKeys(block, at, ['path', 'handler', 'methods', ...protocols.map(flagOf), 'config', ...protocolKeys], {}, protocolKeysNote());
   const route: RouteSpec = {
     handler: parseImportRef(block.handler, keyAt(at, 'handler'), file),
-    websocket,
+    kind: 'http',
+    options: {},
     config: optional(block.config, keyAt(at, 'config'), expectMapping) ?? {},
-    limits: {},
     keyPath: at.keyPath,
   };
   const path = optional(block.path, keyAt(at, 'path'), (v, a) => checkServPath(expectString(v, a), a));
   if (path !== undefined) route.path = path;
-  if (websocket) {
-    if (!isUnset(block.methods)) misplaced(keyAt(at, 'methods'), 'is not allowed on a websocket route (remove it, or remove "websocket: true")');
-    const frameType = optional(block.frame_type, keyAt(at, 'frame_type'), (v, a) => expectOneOf(v, a, ['text', 'binary'] as const));
-    if (frameType !== undefined) route.frameType = frameType;
-    for (const [key, reader] of Object.entries(LIMIT_READERS)) {
-      const limit = optional(block[key], keyAt(at, key), reader.read);
-      if (limit !== undefined) (route.limits as Record<string, unknown>)[reader.field] = limit;
+  const owner = protocols.find((p) => optional(block[flagOf(p)], keyAt(at, flagOf(p)), expectBool) === true);
+  const ownKeys = owner === undefined ? [] : keysOf(owner).map((k) => k.key);
+  for (const protocol of protocols) {
+    const stray = keysOf(protocol).find((k) => !isUnset(block[k.key]) && !ownKeys.includes(k.key));
+    if (stray !== undefined) {
+      misplaced(keyAt(at, stray.key), `is only allowed on a ${flagOf(protocol)} route (add "${flagOf(protocol)}: true", or remove it)`);
     }
-  } else {
-    const stray = WEBSOCKET_ONLY_KEYS.find((key) => !isUnset(block[key]));
-    if (stray !== undefined) misplaced(keyAt(at, stray), 'is only allowed on a websocket route (add "websocket: true", or remove it)');
+  }
+  if (owner === undefined) {
     const methods = optional(block.methods, keyAt(at, 'methods'), readMethods);
     if (methods !== undefined) route.methods = methods;
+    return route;
+  }
+  const flag = flagOf(owner);
+  if (!isUnset(block.methods)) misplaced(keyAt(at, 'methods'), `is not allowed on a ${flag} route (remove it, or remove "${flag}: true")`);
+  route.kind = owner.kind;
+  for (const spec of keysOf(owner)) {
+    const option = optional(block[spec.key], keyAt(at, spec.key), spec.read);
+    if (option !== undefined) route.options[spec.option] = option;
   }
   return route;
 }
@@ -134,6 +119,9 @@ function readMethods(value: unknown, at: At): string[] {
   });
   return [...new Set(methods)];
 }
+
+const flagOf = (protocol: Protocol): string => (protocol.routeKeys as RouteKeys).flag;
+const keysOf = (protocol: Protocol): readonly RouteKeySpec[] => (protocol.routeKeys as RouteKeys).keys;
 
 function misplaced(at: At, problem: string): never {
   throw ConfigError.misplaced(at.file, at.keyPath, problem);

@@ -103,20 +103,22 @@ export function choicesText(choices: readonly string[]): string {
 
 /**
  * Refuses any key of `mapping` outside `allowed`, suggesting the nearest allowed key and listing them all;
- * `renamed` maps old names (e.g. Python Serv's) to their replacement so the suggestion is right even when unalike.
+ * `renamed` maps old names (e.g. Python Serv's) to their replacement so the suggestion is right even when unalike;
+ * `note`, when given, ends the message (e.g. which package adds more keys).
  */
 export function expectKnownKeys(
   mapping: Record<string, unknown>,
   at: At,
   allowed: readonly string[],
   renamed: Readonly<Record<string, string>> = {},
+  note?: string,
 ): void {
   for (const key of Object.keys(mapping)) {
     if (allowed.includes(key)) continue;
     const suggestion = Object.prototype.hasOwnProperty.call(renamed, key) ? renamed[key] : nearestName(key, allowed);
     const hint = suggestion === undefined ? '' : ` (did you mean ${JSON.stringify(suggestion)}?)`;
     const expected = `be one of the allowed keys: ${allowed.join(', ')}`;
-    const problem = `is not a known key${hint}; allowed keys: ${allowed.join(', ')}`;
+    const problem = `is not a known key${hint}; allowed keys: ${allowed.join(', ')}${note === undefined ? '' : `. ${note}`}`;
     throw ConfigError.misplaced(at.file, keyAt(at, key).keyPath, problem, { expected, found: JSON.stringify(key) });
   }
 }

@@ -4,6 +4,7 @@ import { basename, extname } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { serializeCookie, type CookieOptions } from './cookies';
+import { JSON_TYPE, TEXT_TYPE, writeWholeBody } from './write-body';
 
 /** Status and headers a response starts with. */
 export interface ResponseInit {
@@ -52,10 +53,7 @@ export class Response {
   async write(res: ServerResponse, head: boolean): Promise<void> {
     const body = this.body;
     if (body === null || typeof body === 'string' || body instanceof Uint8Array) {
-      const length = body === null ? 0 : typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength;
-      if (this.status !== 204 && this.status !== 304) this.headers['content-length'] = String(length);
-      res.writeHead(this.status, this.headers);
-      res.end(head || body === null ? undefined : body);
+      writeWholeBody(res, this.status, this.headers, body, head);
       return;
     }
     res.writeHead(this.status, this.headers);
@@ -80,7 +78,7 @@ export class HtmlResponse extends Response {
 export class TextResponse extends Response {
   constructor(text: string, init: ResponseInit = {}) {
     super(text, init);
-    this.headers['content-type'] ??= 'text/plain; charset=utf-8';
+    this.headers['content-type'] ??= TEXT_TYPE;
   }
 }
 
@@ -88,7 +86,7 @@ export class TextResponse extends Response {
 export class JsonResponse extends Response {
   constructor(value: unknown, init: ResponseInit = {}) {
     super(JSON.stringify(value) ?? 'null', init);
-    this.headers['content-type'] ??= 'application/json; charset=utf-8';
+    this.headers['content-type'] ??= JSON_TYPE;
   }
 }
 
@@ -136,9 +134,7 @@ export class FileResponse extends Response {
       if (!stat.isFile()) throw new Error('not a file');
       size = stat.size;
     } catch {
-      const body = 'Not Found';
-      res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8', 'content-length': String(body.length) });
-      res.end(head ? undefined : body);
+      writeWholeBody(res, 404, { 'content-type': TEXT_TYPE }, 'Not Found', head);
       return;
     }
     this.headers['content-length'] = String(size);

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { displayPath, readExtensionSpec, type ExtensionEntry, type ExtensionSpec, type ImportRef, type RouteSpec } from '../config';
+import { displayPath, readExtensionSpec, type ExtensionEntry, type ExtensionSpec, type ImportRef } from '../config';
 import type { App } from '../app/app';
 import type { HttpMiddleware } from '../app/middleware';
 import { isClass } from '../app/route-declaration';
@@ -7,7 +7,7 @@ import { ServError } from '../errors/serv-error';
 import type { Constructor, HttpMethod } from '../metadata/store';
 import { extensionFolder, importRef } from './import-ref';
 
-/** Load the listed extensions into `app`: routers (HTTP and WebSocket), listeners and middleware; every error is reported. */
+/** Load the listed extensions into `app`: routers (HTTP and protocol routes), listeners and middleware; every error is reported. */
 export function loadExtensions(app: App, entries: readonly ExtensionEntry[], extensionDir: string): ExtensionSpec[] {
   const errors: Error[] = [];
   const specs: ExtensionSpec[] = [];
@@ -56,24 +56,17 @@ function loadRouters(app: App, spec: ExtensionSpec, extensionSettings: Record<st
         throw new ServError('SERV_EXTENSION_LOAD', `${source}.handler: "${route.handler.module}:${route.handler.exportName}" is a ${typeof handler}, expected a class or a function`);
       }
       app.addRoute({
-        kind: route.websocket ? 'websocket' : 'http',
+        kind: route.kind,
         path: route.path,
         mount: router.mount === '' ? undefined : router.mount,
         methods: route.methods as HttpMethod[] | undefined,
         settings: { ...extensionSettings, ...router.config, ...route.config },
-        options: route.websocket ? websocketOptions(route) : undefined,
+        options: route.kind === 'http' ? undefined : route.options,
         source,
         handler: handler as Constructor,
       });
     }
   }
-}
-
-function websocketOptions(route: RouteSpec): Record<string, unknown> {
-  const options: Record<string, unknown> = {};
-  if (route.frameType !== undefined) options.frameType = route.frameType;
-  for (const [k, v] of Object.entries(route.limits)) if (v !== undefined) options[k] = v;
-  return options;
 }
 
 function expectFunction(spec: ExtensionSpec, ref: ImportRef, what: string): unknown {

@@ -1,6 +1,7 @@
 import { RouteDefinitionError } from '../errors/serv-error';
 import type { HttpMethod } from '../metadata/store';
 import { HTTP_METHODS } from '../metadata/store';
+import { getProtocol } from '../protocol/registry';
 import { describeTarget, type RouteInfo, type RouteRecord } from './route-record';
 
 /** The result of matching an HTTP request. */
@@ -26,7 +27,7 @@ export class RouteTable {
     const shape = shapeOf(record.path);
     for (const other of this.records) {
       if (other.kind !== record.kind || shapeOf(other.path) !== shape) continue;
-      const clash = record.kind === 'http' ? record.methods.filter((m) => other.methods.includes(m)) : ['WS'];
+      const clash = record.kind === 'http' ? record.methods.filter((m) => other.methods.includes(m)) : [record.kind];
       if (clash.length > 0) {
         const what = record.kind === 'http' ? `${clash.join(', ')} ${record.path}` : `${record.kind} route ${record.path}`;
         throw new RouteDefinitionError(
@@ -93,7 +94,7 @@ export class RouteTable {
   describe(): RouteInfo[] {
     return this.records.map((r) => ({
       kind: r.kind,
-      methods: r.kind === 'http' ? [...r.methods] : [r.kind === 'websocket' ? 'WS' : r.kind.toUpperCase()],
+      methods: r.kind === 'http' ? [...r.methods] : [getProtocol(r.kind)?.routeLabel ?? r.kind.toUpperCase()],
       path: r.path,
       handler: describeTarget(r.target),
       source: r.source,

@@ -2,8 +2,9 @@ import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { App } from '../app/app';
 import type { ListenAddress } from '../app/app-options';
-import { getProtocol } from '../app/protocols';
 import { ServError } from '../errors/serv-error';
+import { getProtocol, protocolInstallHint } from '../protocol/registry';
+import type { TestSocket, TestWebSocketOptions } from './test-socket';
 
 /** A response as the test client sees it. */
 export interface TestResponse {
@@ -26,37 +27,6 @@ export interface TestRequestOptions {
   /** Fields sent urlencoded. */
   form?: Record<string, string>;
 }
-
-/** Options of `client.websocket()`. */
-export interface TestWebSocketOptions {
-  headers?: Record<string, string>;
-  subprotocols?: string[];
-  /** Answer pings automatically (default true); false simulates a dead peer. */
-  autoPong?: boolean;
-  /** Offer permessage-deflate (default false). */
-  perMessageDeflate?: boolean;
-}
-
-/** The test side of a WebSocket connection (implemented by `@serv/websocket`). */
-export interface TestSocket {
-  send(data: string | Uint8Array): Promise<void>;
-  sendJson(value: unknown): Promise<void>;
-  receive(): Promise<string | Buffer>;
-  receiveText(): Promise<string>;
-  receiveBytes(): Promise<Buffer>;
-  receiveJson<T = unknown>(): Promise<T>;
-  /** Close (1000 by default) and resolve with the close code and reason the server answered. */
-  close(code?: number, reason?: string): Promise<{ code: number; reason: string }>;
-  readonly closed: Promise<{ code: number; reason: string }>;
-  /** The close code, once closed (null before). */
-  readonly closeCode: number | null;
-  readonly closeReason: string | null;
-  /** The subprotocol the server accepted, or null. */
-  readonly subprotocol: string | null;
-}
-
-/** How a protocol package connects a test socket. */
-export type TestSocketConnector = (url: string, options: TestWebSocketOptions) => Promise<TestSocket>;
 
 /**
  * Talks to an app over real sockets on 127.0.0.1 with a port the client picks; `close()` shuts the app down.
@@ -146,13 +116,18 @@ export class TestClient {
 
   /** Open a WebSocket to `path`; a refused handshake rejects with an error carrying its HTTP `status`. */
   async websocket(path: string, options: TestWebSocketOptions = {}): Promise<TestSocket> {
-    const protocol = getProtocol('websocket') as (ReturnType<typeof getProtocol> & { connectTest?: TestSocketConnector }) | undefined;
-    if (protocol?.connectTest === undefined) {
-      throw new ServError('SERV_PROTOCOL_MISSING', 'client.websocket() needs the @serv/websocket package; install it (npm install @serv/websocket)');
+    return this.connect('websocket', 'ws', path, options);
+  }
+
+  /** Open a test connection through the installed protocol `kind`, whose package supplies the connector. */
+  private async connect(kind: string, scheme: string, path: string, options: TestWebSocketOptions): Promise<TestSocket> {
+    const connect = getProtocol(kind)?.connectTest;
+    if (connect === undefined) {
+      throw new ServError('SERV_PROTOCOL_MISSING', `client.${kind}() needs the @serv/${kind} package; ${protocolInstallHint(kind)}`);
     }
     const url = new URL(path, await this.baseUrl());
-    url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
-    return protocol.connectTest(url.toString(), options);
+    url.protocol = url.protocol === 'https:' ? `${scheme}s:` : `${scheme}:`;
+    return connect(url.toString(), options);
   }
 
   /** Close the app (and with it every connection the client opened). */

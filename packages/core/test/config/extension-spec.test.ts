@@ -1,11 +1,13 @@
 import * as path from 'node:path';
+// The WebSocket route keys (websocket: true, frame_type, limits) belong to @serv/websocket; importing it installs them.
+import '@serv/websocket';
 import { parseExtensionSpec, readExtensionSpec, type ExtensionSpec, type RouteSpec } from '../../src/config';
 import { configErrorFrom, fixturePath, fixtureText } from './helpers';
 
 const FILE = 'extension.yaml';
 const ROUTE_KEYS_TEXT =
-  'path, handler, methods, websocket, config, frame_type, max_message_bytes, rate_limit_messages, ' +
-  'rate_limit_interval_ms, heartbeat_interval_ms, heartbeat_timeout_ms, origins';
+  'path, handler, methods, websocket, config, frame_type, origins, max_message_bytes, rate_limit_messages, ' +
+  'rate_limit_interval_ms, heartbeat_interval_ms, heartbeat_timeout_ms, send_high_water_bytes, max_buffered_bytes';
 const TOP_KEYS_TEXT = 'name, version, description, author, settings, listeners, middleware, routers';
 
 /** Parses an extension-spec fixture as if it were ./extension.yaml of an extension in /ext. */
@@ -43,17 +45,17 @@ describe('readExtensionSpec', () => {
           {
             path: '/',
             handler: { module: 'main', exportName: 'ChatPageRoute', keyPath: 'routers[0].routes[0].handler', file },
-            websocket: false,
+            kind: 'http',
+            options: {},
             config: {},
-            limits: {},
             keyPath: 'routers[0].routes[0]',
           },
           {
             path: '/ws',
             handler: { module: 'main', exportName: 'echoWebsocketHandler', keyPath: 'routers[0].routes[1].handler', file },
-            websocket: true,
+            kind: 'websocket',
+            options: {},
             config: {},
-            limits: {},
             keyPath: 'routers[0].routes[1]',
           },
         ],
@@ -115,9 +117,9 @@ describe('parseExtensionSpec with every key', () => {
       path: '/items/{item_id:int}',
       handler: ref('routes/items', 'ItemRoute', 'routers[0].routes[0].handler'),
       methods: ['GET', 'POST'],
-      websocket: false,
+      kind: 'http',
+      options: {},
       config: { page_size: 20 },
-      limits: {},
       keyPath: 'routers[0].routes[0]',
     });
   });
@@ -125,9 +127,9 @@ describe('parseExtensionSpec with every key', () => {
   it('leaves path undefined when the route takes it from the handler decorator', () => {
     expect(api.routes[1]).toEqual<RouteSpec>({
       handler: ref('routes/decorated', 'PathFromDecorator', 'routers[0].routes[1].handler'),
-      websocket: false,
+      kind: 'http',
+      options: {},
       config: {},
-      limits: {},
       keyPath: 'routers[0].routes[1]',
     });
   });
@@ -136,10 +138,9 @@ describe('parseExtensionSpec with every key', () => {
     expect(live.routes[0]).toEqual<RouteSpec>({
       path: '/rooms/{room_id}/{rest:path}',
       handler: ref('live', 'RoomHandler', 'routers[1].routes[0].handler'),
-      websocket: true,
-      frameType: 'binary',
-      config: {},
-      limits: {
+      kind: 'websocket',
+      options: {
+        frameType: 'binary',
         maxMessageBytes: 65536,
         rateLimitMessages: 0,
         rateLimitIntervalMs: 500,
@@ -147,10 +148,11 @@ describe('parseExtensionSpec with every key', () => {
         heartbeatTimeoutMs: 2000,
         origins: ['https://example.com'],
       },
+      config: {},
       keyPath: 'routers[1].routes[0]',
     });
-    expect(live.routes[1].frameType).toBeUndefined();
-    expect(live.routes[1].limits).toEqual({});
+    expect(live.routes[1].kind).toBe('websocket');
+    expect(live.routes[1].options).toEqual({});
   });
 });
 
@@ -215,9 +217,9 @@ describe('parseExtensionSpec with invalid files', () => {
     ['handler-not-string', 'handler', 'must look like "module:Export", got 42'],
     ['handler-bad-export', 'handler', 'must look like "module:Export", got "main:123About"'],
     ['handler-empty-module', 'handler', 'must look like "module:Export", got ":About"'],
-    ['methods-bad-value', 'methods[1]', 'must be one of GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS, got "FETCH"'],
+    ['methods-bad-value', 'methods[1]', 'must be one of GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS, got "FETCH"'],
     ['methods-not-list', 'methods', 'must be a list, got "GET"'],
-    ['methods-empty', 'methods', 'must be a non-empty list of GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS, got an empty list'],
+    ['methods-empty', 'methods', 'must be a non-empty list of GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS, got an empty list'],
     ['methods-on-websocket-route', 'methods',
       'is not allowed on a websocket route (remove it, or remove "websocket: true")'],
     ['websocket-not-boolean', 'websocket', 'must be true or false, got "yes"'],

@@ -1,4 +1,6 @@
 import * as path from 'node:path';
+// The WebSocket settings keys belong to @serv/websocket; importing it installs them.
+import '@serv/websocket';
 import { defaultSettings, parseServConfig, readServConfig, type ServSettings } from '../../src/config';
 import { configErrorFrom, fixturePath, fixtureText } from './helpers';
 

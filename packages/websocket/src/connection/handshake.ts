@@ -1,5 +1,4 @@
-import { STATUS_CODES, type IncomingMessage } from 'node:http';
-import type { Duplex } from 'node:stream';
+import type { IncomingMessage } from 'node:http';
 
 /** Why an upgrade request cannot become a WebSocket, as the HTTP answer to send. */
 export interface HandshakeRefusal {
@@ -11,40 +10,8 @@ export interface HandshakeRefusal {
 const KEY_PATTERN = /^[+/0-9A-Za-z]{22}==$/;
 const TOKEN_PATTERN = /^[!#$%&'*+\-.0-9A-Z^_`|a-z~]+$/;
 
-/**
- * Answer an upgrade request with a plain-text HTTP/1.1 response and drop the connection; safe to call on a
- * socket that is already gone. The status line uses Node's reason phrase; the body defaults to it as well.
- */
-export function writeHandshakeRejection(
-  socket: Duplex,
-  status: number,
-  body?: string,
-  headers?: Readonly<Record<string, string>>,
-): void {
-  if (socket.destroyed) return;
-  // The peer may reset the connection while we answer; that must never surface as an unhandled 'error'.
-  socket.on('error', destroyOnError);
-  if (!socket.writable) {
-    socket.destroy();
-    return;
-  }
-  const statusText = STATUS_CODES[status] ?? 'Unknown';
-  const text = body === undefined || body === '' ? statusText : body;
-  let head =
-    `HTTP/1.1 ${status} ${statusText}\r\nConnection: close\r\n` +
-    `Content-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(text)}\r\n`;
-  if (headers !== undefined) for (const [name, value] of Object.entries(headers)) head += `${name}: ${value}\r\n`;
-  socket.once('finish', destroySelf);
-  socket.end(`${head}\r\n${text}`);
-}
-
-function destroyOnError(this: Duplex): void {
-  this.destroy();
-}
-
-function destroySelf(this: Duplex): void {
-  this.destroy();
-}
+// The one writer of refused upgrades lives in @serv/core (the core refuses upgrades too: 400, 503).
+export { rejectUpgrade as writeHandshakeRejection } from '@serv/core';
 
 /**
  * Check the parts of an upgrade request that `ws` would otherwise refuse at `accept()` time, so a handler never

@@ -1,4 +1,5 @@
-import { FrameType } from './frame-type';
+import { checkRouteOption, ROUTE_OPTION_DEFAULTS, ROUTE_OPTION_FIELDS } from '../settings/websocket-settings';
+import type { FrameType } from './frame-type';
 
 /** The per-route WebSocket limits after app settings and route overrides are merged (sizes in bytes, times in ms). */
 export interface ResolvedWebSocketOptions {
@@ -22,38 +23,14 @@ export interface ResolvedWebSocketOptions {
   readonly origins: readonly string[];
 }
 
-/** The settings-schema defaults: 1 MiB messages, 1000 messages/s, 30 s heartbeat with 10 s timeout, 1/8 MiB send buffers. */
+/** The defaults from the one settings table: 1 MiB messages, 1000 messages/s, 30 s heartbeat with 10 s timeout, 1/8 MiB send buffers. */
 export const DEFAULT_WEBSOCKET_OPTIONS: ResolvedWebSocketOptions = Object.freeze({
-  frameType: FrameType.TEXT,
-  maxMessageBytes: 1_048_576,
-  rateLimitMessages: 1000,
-  rateLimitIntervalMs: 1000,
-  heartbeatIntervalMs: 30_000,
-  heartbeatTimeoutMs: 10_000,
-  sendHighWaterBytes: 1_048_576,
-  maxBufferedBytes: 8_388_608,
+  ...ROUTE_OPTION_DEFAULTS,
   origins: Object.freeze([]) as readonly string[],
-});
+}) as unknown as ResolvedWebSocketOptions;
 
 /** Any subset of the options, as app settings or route overrides supply them (undefined = not set). */
 export type WebSocketOptionsInput = { readonly [K in keyof ResolvedWebSocketOptions]?: ResolvedWebSocketOptions[K] | undefined };
-
-type Check = (value: unknown) => string | null;
-
-const positiveInt: Check = (v) => (Number.isSafeInteger(v) && (v as number) > 0 ? null : 'a positive integer');
-const nonNegativeInt: Check = (v) => (Number.isSafeInteger(v) && (v as number) >= 0 ? null : 'an integer >= 0');
-
-const CHECKS: { readonly [K in keyof ResolvedWebSocketOptions]: Check } = {
-  frameType: (v) => (v === FrameType.TEXT || v === FrameType.BINARY ? null : '"text" or "binary"'),
-  maxMessageBytes: positiveInt,
-  rateLimitMessages: nonNegativeInt,
-  rateLimitIntervalMs: positiveInt,
-  heartbeatIntervalMs: nonNegativeInt,
-  heartbeatTimeoutMs: positiveInt,
-  sendHighWaterBytes: positiveInt,
-  maxBufferedBytes: positiveInt,
-  origins: (v) => (Array.isArray(v) && v.every((o) => typeof o === 'string') ? null : 'a list of strings'),
-};
 
 /**
  * Merge defaults, app-wide settings and route overrides (later wins; undefined and unknown keys are skipped) into
@@ -67,10 +44,10 @@ export function resolveWebSocketOptions(
   const merged: Record<string, unknown> = { ...DEFAULT_WEBSOCKET_OPTIONS };
   for (const source of [app, route]) {
     // Only the known keys are read, so a whole app-settings object can be passed as `app`.
-    for (const key of Object.keys(CHECKS) as (keyof ResolvedWebSocketOptions)[]) {
+    for (const key of ROUTE_OPTION_FIELDS as (keyof ResolvedWebSocketOptions)[]) {
       const value: unknown = source[key];
       if (value === undefined) continue;
-      const expected = CHECKS[key](value);
+      const expected = checkRouteOption(key, value);
       if (expected !== null) {
         throw new TypeError(`WebSocket option ${key} must be ${expected}, got ${JSON.stringify(value)}`);
       }

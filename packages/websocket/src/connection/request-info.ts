@@ -4,13 +4,8 @@ export function splitRequestTarget(url: string): [path: string, queryString: str
   return index === -1 ? [url, ''] : [url.slice(0, index), url.slice(index + 1)];
 }
 
-/** Decode a query string into a record; a repeated name keeps its last value (read `queryString` for all of them). */
-export function parseQuery(queryString: string): Record<string, string> {
-  const query: Record<string, string> = Object.create(null) as Record<string, string>;
-  if (queryString === '') return query;
-  for (const [name, value] of new URLSearchParams(queryString)) query[name] = value;
-  return query;
-}
+// One query parser for HTTP and WebSocket requests (null-prototype, last value wins), owned by @serv/core.
+export { parseQuery } from '@serv/core';
 
 /**
  * Build a lower-cased header record from Node's `rawHeaders` pairs joined with "\n" (HTTP forbids newlines in

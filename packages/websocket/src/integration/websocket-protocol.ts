@@ -1,9 +1,13 @@
-import { normalizePath, rejectUpgrade, RouteDefinitionError, type App, type BaseContext, type Protocol, type ProtocolRuntime, type RouteRecord } from '@serv/core';
+import {
+  normalizePath, rejectUpgrade, RouteDefinitionError, type App, type BaseContext, type Protocol, type ProtocolRuntime, type RouteRecord,
+  type ServSettings,
+} from '@serv/core';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketHub, type WebSocketHandlerHooks } from '../connection/hub';
 import { resolveWebSocketOptions, type ResolvedWebSocketOptions } from '../connection/options';
 import { WebSocket } from '../connection/websocket';
+import { APP_SETTING_DEFAULTS, WEBSOCKET_ROUTE_KEYS, WEBSOCKET_SETTINGS } from '../settings/websocket-settings';
 import { connectTestWebSocket } from '../testing/test-websocket';
 import { ConnectionContext } from './connection-context';
 
@@ -11,7 +15,8 @@ const BEGIN = 'app.websocket.begin';
 const END = 'app.websocket.end';
 
 function attach(app: App): ProtocolRuntime {
-  const s = app.settings;
+  // An app created before this package was imported has no WebSocket settings: the table's defaults stand in.
+  const s = { ...APP_SETTING_DEFAULTS, ...app.settings } as ServSettings;
   const hub = new WebSocketHub({
     maxConnections: s.maxConnections,
     perMessageDeflate: s.permessageDeflate,
@@ -64,7 +69,10 @@ function attach(app: App): ProtocolRuntime {
   };
 }
 
-/** `@serv/websocket` plugged into the core: routing, injection of the `WebSocket`, limits and the test client. */
+/**
+ * `@serv/websocket` plugged into the core: its settings and YAML route keys, routing and injection of the
+ * `WebSocket`, limits, upgrades and the test client. Importing the package registers it.
+ */
 export const websocketProtocol: Protocol & { connectTest: typeof connectTestWebSocket } = {
   kind: 'websocket',
   upgrade: 'websocket',
@@ -73,8 +81,12 @@ export const websocketProtocol: Protocol & { connectTest: typeof connectTestWebS
     [ConnectionContext, (ctx) => ctx],
   ]),
   functionArgs: (ctx) => [(ctx as ConnectionContext).ws, ctx],
+  decorator: 'WebSocketRoute',
+  routeLabel: 'WS',
+  settings: WEBSOCKET_SETTINGS,
+  routeKeys: WEBSOCKET_ROUTE_KEYS,
   resolveOptions(record: RouteRecord, app: App): Record<string, unknown> {
-    const s = app.settings;
+    const s = { ...APP_SETTING_DEFAULTS, ...app.settings } as ServSettings;
     try {
       const appLevel = { ...s, origins: s.origins.length > 0 ? s.origins : undefined };
       const route = { ...record.options } as Record<string, unknown>;

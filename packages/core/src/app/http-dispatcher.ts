@@ -1,0 +1,145 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ServSettings } from '../config/serv-settings';
+import { MethodNotAllowedError, NotFoundError } from '../errors/http-errors';
+import { ServError } from '../errors/serv-error';
+import { RequestContext } from '../http/request-context';
+import { toResponse, type Response } from '../http/responses';
+import { writePlainValue } from '../http/write-body';
+import type { Logger } from '../logging/logger';
+import { normalizePath } from '../routing/path-pattern';
+import type { RouteTable } from '../routing/route-table';
+import type { App } from './app';
+import type { ErrorHandlers } from './error-handlers';
+import type { EventBus } from './events';
+import type { CompiledRoutes, Pipeline } from './route-compiler';
+import type { ServerHost } from './server-host';
+
+const BEGIN = 'app.request.begin';
+const END = 'app.request.end';
+
+/**
+ * Answers HTTP requests: match the route, run its pipeline (or, for a route with no middleware and no request
+ * listeners, call the handler synchronously), then write the response; every write goes through `write-body.ts`.
+ */
+export class HttpDispatcher {
+  private compiled: CompiledRoutes | undefined;
+  private accepting = false;
+
+  constructor(
+    private readonly app: App,
+    private readonly routes: RouteTable,
+    private readonly settings: ServSettings,
+    private readonly events: EventBus,
+    private readonly errors: ErrorHandlers,
+    private readonly logger: Logger,
+    private readonly host: ServerHost,
+  ) {}
+
+  /** Start answering with these compiled routes. */
+  open(compiled: CompiledRoutes): void {
+    this.compiled = compiled;
+    this.accepting = true;
+  }
+
+  /** Answer new requests with 503 from now on (shutdown). */
+  stop(): void {
+    this.accepting = false;
+  }
+
+  /** Node's request listener. */
+  readonly handle = (req: IncomingMessage, res: ServerResponse): void => {
+    const compiled = this.compiled;
+    if (!this.accepting || compiled === undefined) {
+      res.writeHead(503, { 'content-type': 'text/plain; charset=utf-8', connection: 'close' }).end('Server is not accepting requests');
+      return;
+    }
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    const path = normalizePath(q < 0 ? url : url.slice(0, q));
+    const ctx = new RequestContext(this.app, req, res, path, q < 0 ? '' : url.slice(q + 1));
+    const match = this.routes.matchHttp(req.method ?? 'GET', path);
+    if (match === null) {
+      this.run(ctx, undefined, new NotFoundError(`No route found for ${req.method} ${path}`));
+      return;
+    }
+    if (match.route === null) {
+      this.run(ctx, undefined, new MethodNotAllowedError(req.method ?? 'GET', path, match.allowed));
+      return;
+    }
+    ctx.params = match.params;
+    ctx.settings = match.route.settings;
+    const direct = compiled.directs.get(match.route);
+    if (direct === undefined || this.settings.debug || this.events.has(BEGIN) || this.events.has(END)) {
+      this.run(ctx, compiled.pipelines.get(match.route) as Pipeline, undefined);
+      return;
+    }
+    // The common case (no middleware, no request listeners) answers synchronously, without promises.
+    let result: unknown;
+    try {
+      result = direct(ctx);
+    } catch (err) {
+      this.run(ctx, () => Promise.reject(err), undefined);
+      return;
+    }
+    if (!(result instanceof Promise)) {
+      if (writePlainValue(res, result, ctx.method === 'HEAD')) {
+        if (ctx.hasScope) ctx.dispose().catch((err: unknown) => this.logger.error('Disposing the request container failed', err));
+        return;
+      }
+      ctx.response = toResponse(result);
+      this.run(ctx, undefined, undefined);
+      return;
+    }
+    this.run(ctx, (c) => result.then((value) => {
+      c.response = toResponse(value);
+    }), undefined);
+  };
+
+  // A routing error (404, 405) runs the app middleware around it; no pipeline and no error means ctx.response is set.
+  private run(ctx: RequestContext, pipeline: Pipeline | undefined, routingError: Error | undefined): void {
+    this.answer(ctx, pipeline, routingError).catch((err: unknown) => this.abandon(ctx, err));
+  }
+
+  private async answer(ctx: RequestContext, pipeline: Pipeline | undefined, routingError: Error | undefined): Promise<void> {
+    const started = this.settings.debug ? performance.now() : 0;
+    this.host.requestStarted();
+    let error: unknown;
+    try {
+      if (this.events.has(BEGIN)) await this.events.emit(BEGIN, { app: this.app, ctx });
+      if (routingError !== undefined) await (this.compiled as CompiledRoutes).fallback(ctx, routingError);
+      else if (pipeline !== undefined) await pipeline(ctx);
+      if (ctx.response === undefined) {
+        throw new ServError('SERV_NO_RESPONSE', `${ctx.method} ${ctx.path}: the middleware finished without calling next() or setting ctx.response`);
+      }
+    } catch (err) {
+      error = err;
+      ctx.response = await this.errors.respond(err, ctx);
+    }
+    try {
+      await (ctx.response as Response).write(ctx.res, ctx.method === 'HEAD');
+    } catch (err) {
+      error ??= err;
+      this.logger.error(`Writing the response to ${ctx.method} ${ctx.path} failed`, err);
+      ctx.res.destroy();
+    }
+    if (this.settings.debug) {
+      this.logger.debug(`${ctx.method} ${ctx.path} ${ctx.res.statusCode} ${(performance.now() - started).toFixed(1)}ms`);
+    }
+    if (this.events.has(END)) {
+      await this.events.emit(END, { app: this.app, ctx, error }).catch((err: unknown) => this.logger.error(`${END} listener failed`, err));
+    }
+    await ctx.dispose().catch((err: unknown) => this.logger.error('Disposing the request container failed', err));
+    this.host.requestFinished();
+  }
+
+  /** Last resort when answering itself failed (a throwing log sink, say): drop the connection, never the process. */
+  private abandon(ctx: RequestContext, err: unknown): void {
+    this.host.requestFinished();
+    ctx.res.destroy();
+    try {
+      this.logger.error(`Answering ${ctx.method} ${ctx.path} failed; the connection was dropped`, err);
+    } catch {
+      // The logger is what failed; there is nowhere left to report to.
+    }
+  }
+}

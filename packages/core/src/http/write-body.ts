@@ -1,0 +1,49 @@
+import type { ServerResponse } from 'node:http';
+
+/** The content type of a plain string answer. */
+export const TEXT_TYPE = 'text/plain; charset=utf-8';
+/** The content type of a JSON answer. */
+export const JSON_TYPE = 'application/json; charset=utf-8';
+
+/**
+ * The one place a complete body is written: status, headers (with `content-length`, except for 204/304), then the
+ * body, or no body for HEAD. `Response.write` and the dispatcher's synchronous path both end here.
+ */
+export function writeWholeBody(
+  res: ServerResponse,
+  status: number,
+  headers: Record<string, string | string[]>,
+  body: string | Uint8Array | null,
+  head: boolean,
+): void {
+  const length = body === null ? 0 : typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength;
+  if (status !== 204 && status !== 304) headers['content-length'] = String(length);
+  res.writeHead(status, headers);
+  res.end(head || body === null ? undefined : body);
+}
+
+/**
+ * Writes a handler's plain return value at once (a string as text, a plain object or array as JSON, 200) without
+ * building a Response; false, having written nothing, for any other value or one JSON cannot encode.
+ */
+export function writePlainValue(res: ServerResponse, value: unknown, head: boolean): boolean {
+  if (typeof value === 'string') {
+    writeWholeBody(res, 200, { 'content-type': TEXT_TYPE }, value, head);
+    return true;
+  }
+  // Anything with a prototype of its own (a Response, a Buffer, a Date …) takes the general path through toResponse.
+  if (typeof value !== 'object' || value === null || !isPlainData(value)) return false;
+  let body: string;
+  try {
+    body = JSON.stringify(value);
+  } catch {
+    return false;
+  }
+  writeWholeBody(res, 200, { 'content-type': JSON_TYPE }, body, head);
+  return true;
+}
+
+function isPlainData(value: object): boolean {
+  const proto = Object.getPrototypeOf(value) as unknown;
+  return proto === Object.prototype || proto === Array.prototype || proto === null;
+}

@@ -1,0 +1,29 @@
+// The WebSocket fields of the core's `ServSettings`, added by this package (TypeScript declaration merging), so that
+// `app.settings.maxConnections` is typed wherever @serv/websocket is installed and nowhere else. Defaults and
+// validation live in websocket-settings.ts.
+import '@serv/core';
+
+declare module '@serv/core' {
+  interface ServSettings {
+    /** WebSocket handshake Origin allow-list; empty allows any origin. Default []. */
+    origins: string[];
+    /** Open WebSocket connections allowed at once (over → HTTP 503 on the handshake). Default 1000. */
+    maxConnections: number;
+    /** Largest WebSocket message in bytes (over → close 1009). Default 1048576. */
+    maxMessageBytes: number;
+    /** Messages allowed per rateLimitIntervalMs per connection (over → close 1008); 0 turns it off. Default 1000. */
+    rateLimitMessages: number;
+    /** Window of the message rate limit in milliseconds. Default 1000. */
+    rateLimitIntervalMs: number;
+    /** Ping interval in milliseconds; 0 turns heartbeats off. Default 30000. */
+    heartbeatIntervalMs: number;
+    /** How long to wait for a pong before terminating, in milliseconds. Default 10000. */
+    heartbeatTimeoutMs: number;
+    /** send() waits while more than this many bytes are buffered. Default 1048576. */
+    sendHighWaterBytes: number;
+    /** A peer whose unsent backlog passes this many bytes is closed 1013. Default 8388608. */
+    maxBufferedBytes: number;
+    /** Negotiate permessage-deflate compression. Default false. */
+    permessageDeflate: boolean;
+  }
+}
