@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { registeredProtocols } from '../protocol/registry';
+import { onProtocolRegistered, registeredProtocols } from '../protocol/registry';
 import type { SettingSpec } from './setting-spec';
 import {
   expectBool, expectInt, expectKnownKeys, expectMapping, expectString, isUnset, keyAt, type At,
@@ -57,11 +57,11 @@ export function settingsKeys(): string[] {
   return [...settingSpecs().map((s) => s.key), 'tls'];
 }
 
-/**
- * Every key allowed under `settings:` when this module was loaded (core keys only unless a protocol package was
- * imported first); prefer `settingsKeys()`, which also sees protocols installed later.
- */
-export const SETTINGS_KEYS: readonly string[] = settingsKeys();
+const liveKeys = settingsKeys();
+onProtocolRegistered(() => liveKeys.splice(0, liveKeys.length, ...settingsKeys()));
+
+/** Every key allowed under `settings:` in serv.config.yaml, with those of every installed protocol, in documentation order. */
+export const SETTINGS_KEYS: readonly string[] = liveKeys;
 
 /** Settings with every default; `extension_dir` ("./extensions") is resolved against `baseDir` (default: the cwd). */
 export function defaultSettings(baseDir: string = process.cwd()): ServSettings {

@@ -1,10 +1,17 @@
 import type { Protocol } from './protocol';
 
 const registry = new Map<string, Protocol>();
+const watchers: Array<() => void> = [];
 
 /** Make a protocol available to every app; a protocol package calls this when it is imported. */
 export function registerProtocol(protocol: Protocol): void {
   registry.set(protocol.kind, protocol);
+  for (const watcher of watchers) watcher();
+}
+
+/** Call `watcher` after every registration (lists derived from the protocols, such as `SETTINGS_KEYS`, stay current). */
+export function onProtocolRegistered(watcher: () => void): void {
+  watchers.push(watcher);
 }
 
 /** The installed protocol serving `kind`, or undefined when no imported package registered one. */

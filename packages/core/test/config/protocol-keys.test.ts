@@ -1,5 +1,5 @@
 import {
-  createApp, createTestClient, expectInt, Logger, parseExtensionSpec, parseServConfig, registerProtocol, ServError,
+  createApp, createTestClient, expectInt, Logger, parseExtensionSpec, parseServConfig, registerProtocol, ServError, SETTINGS_KEYS,
   type App, type Protocol,
 } from '@serv/core';
 import { configErrorFrom } from './helpers';
@@ -84,6 +84,10 @@ describe('a protocol package plugged in through the extension points', () => {
     attach: () => ({ handleUpgrade: (_req, socket) => socket.destroy(), close: async () => undefined }),
   };
   beforeAll(() => registerProtocol(pigeon));
+
+  it('adds its settings keys to SETTINGS_KEYS', () => {
+    expect(SETTINGS_KEYS).toEqual(['debug', 'host', 'port', 'extension_dir', 'max_body_bytes', 'max_pigeons', 'shutdown_grace_ms', 'tls']);
+  });
 
   it('validates and defaults its settings keys in serv.config.yaml', () => {
     expect(parseServConfig('', SETTINGS_FILE, {}).settings).toMatchObject({ maxPigeons: 3 });
