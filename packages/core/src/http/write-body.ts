@@ -27,8 +27,9 @@ export function writeWholeBody(
  * building a Response; false, having written nothing, for any other value or one JSON cannot encode.
  */
 export function writePlainValue(res: ServerResponse, value: unknown, head: boolean): boolean {
+  // The headers are created with both keys, so that writeWholeBody filling in the length keeps the object's shape.
   if (typeof value === 'string') {
-    writeWholeBody(res, 200, { 'content-type': TEXT_TYPE }, value, head);
+    writeWholeBody(res, 200, { 'content-type': TEXT_TYPE, 'content-length': '' }, value, head);
     return true;
   }
   // Anything with a prototype of its own (a Response, a Buffer, a Date …) takes the general path through toResponse.
@@ -39,7 +40,7 @@ export function writePlainValue(res: ServerResponse, value: unknown, head: boole
   } catch {
     return false;
   }
-  writeWholeBody(res, 200, { 'content-type': JSON_TYPE }, body, head);
+  writeWholeBody(res, 200, { 'content-type': JSON_TYPE, 'content-length': '' }, body, head);
   return true;
 }
 
