@@ -19,7 +19,9 @@ export interface LoadProjectOptions {
 
 /**
  * Build an app the way `serv launch` does: read and validate `serv.config.yaml`, apply `SERV_*` and flag overrides,
- * load every listed extension and register its routes, listeners and middleware.
+ * load every listed extension and register its routes, listeners and middleware. Protocol keys in the files (the
+ * WebSocket settings, `websocket: true`) need their package imported first (`import '@serv/websocket'`), as
+ * `serv launch` does.
  *
  * @example
  * ```ts
