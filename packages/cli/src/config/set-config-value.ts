@@ -1,3 +1,4 @@
+import '../protocols';
 import * as fs from 'node:fs';
 import {
   ConfigError, describeValue, isUnset, parseConfigKey, parseServConfig, parseYaml, readConfigText, SERV_CONFIG_MISSING_HINT,
