@@ -38,6 +38,17 @@ describe('serv config', () => {
     });
   });
 
+  it('knows the WebSocket settings and route keys: the CLI installs @serv/websocket before reading the config', async () => {
+    writeFileSync(join(dir, 'serv.config.yaml'), `${configText()}  max_connections: 5\n  permessage_deflate: true\n`);
+    const spec = join(dir, 'extensions', 'chat', 'extension.yaml');
+    expect(readFileSync(spec, 'utf8')).toContain('websocket: true');
+    expect(await serv('config', 'validate')).toMatchObject({ code: 0, stdout: 'serv.config.yaml is valid (1 enabled: chat)\n' });
+    expect(await serv('config', 'set', 'settings.max_connections', '0')).toMatchObject({
+      code: 1,
+      stderr: 'serv.config.yaml: settings.max_connections must be a positive integer, got 0\n',
+    });
+  });
+
   it('reports a bad SERV_* variable when validating', async () => {
     const result = await runServ(['config', 'validate'], { cwd: dir, env: { SERV_PORT: 'abc' } });
     expect(result.code).toBe(1);

@@ -4,7 +4,7 @@ import { MethodNotAllowedError, NotFoundError } from '../errors/http-errors';
 import { ServError } from '../errors/serv-error';
 import { RequestContext } from '../http/request-context';
 import { toResponse, type Response } from '../http/responses';
-import { writePlainValue } from '../http/write-body';
+import { TEXT_TYPE, writePlainValue, writeWholeBody } from '../http/write-body';
 import type { Logger } from '../logging/logger';
 import { normalizePath } from '../routing/path-pattern';
 import type { RouteTable } from '../routing/route-table';
@@ -50,7 +50,7 @@ export class HttpDispatcher {
   readonly handle = (req: IncomingMessage, res: ServerResponse): void => {
     const compiled = this.compiled;
     if (!this.accepting || compiled === undefined) {
-      res.writeHead(503, { 'content-type': 'text/plain; charset=utf-8', connection: 'close' }).end('Server is not accepting requests');
+      writeWholeBody(res, 503, { 'content-type': TEXT_TYPE, connection: 'close' }, 'Server is not accepting requests', req.method === 'HEAD');
       return;
     }
     const url = req.url ?? '/';
