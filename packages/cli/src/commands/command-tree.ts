@@ -6,7 +6,8 @@ const force: FlagSpec = { name: 'force', type: 'boolean', description: 'Overwrit
 const nonInteractive: FlagSpec = { name: 'non-interactive', type: 'boolean', description: 'Never prompt; use flags and defaults' };
 const extension: FlagSpec = { name: 'extension', alias: 'e', type: 'string', valueName: 'NAME', description: 'Extension folder to add to (default: the current extension, or the only one)' };
 const name: FlagSpec = { name: 'name', alias: 'n', type: 'string', valueName: 'NAME', description: 'Name of the new item (asked on a terminal when missing)' };
-const router: FlagSpec = { name: 'router', type: 'string', valueName: 'ROUTER', description: 'Router in extension.yaml to add the route to (default: main_router)' };
+const router: FlagSpec = { name: 'router', type: 'string', valueName: 'ROUTER', description: 'Router in extension.yaml to add the route to (implies --yaml; default: main_router)' };
+const yaml: FlagSpec = { name: 'yaml', type: 'boolean', description: 'Also name the class in extension.yaml (the decorator alone registers it)' };
 
 const createItem = (kind: string, summary: string, extra: readonly FlagSpec[], example: string): CommandSpec => ({
   name: kind,
@@ -51,8 +52,8 @@ export const SERV_COMMAND_TREE: CommandSpec = {
       subcommands: [
         createItem('app', 'write serv.config.yaml and an extensions/ folder here', [], 'serv create app --name "My Site" --non-interactive'),
         createItem('extension', 'write extensions/<name>/extension.yaml and main.ts, and enable it', [], 'serv create extension --name "Chat Room"'),
-        createItem('route', 'write route_<name>.ts (an HTTP GET route) and add it to a router', [{ name: 'path', type: 'string', valueName: 'PATH', description: 'URL path (default: /<name>)' }, router, extension], 'serv create route --name hello --path /hello'),
-        createItem('websocket', 'write websocket_<name>.ts (an echo handler) and add it as a WebSocket route', [{ name: 'path', type: 'string', valueName: 'PATH', description: 'URL path (default: /ws/<name>)' }, router, extension], 'serv create websocket --name chat --path /ws'),
+        createItem('route', 'write route_<name>.ts (a decorated HTTP GET route) and export it from main.ts', [{ name: 'path', type: 'string', valueName: 'PATH', description: 'URL path (default: /<name>)' }, yaml, router, extension], 'serv create route --name hello --path /hello'),
+        createItem('websocket', 'write websocket_<name>.ts (a decorated echo handler) and export it from main.ts', [{ name: 'path', type: 'string', valueName: 'PATH', description: 'URL path (default: /ws/<name>)' }, yaml, router, extension], 'serv create websocket --name chat --path /ws'),
         createItem('listener', 'write listener_<name>.ts (an app.startup listener) and add it to listeners', [extension], 'serv create listener --name audit'),
         createItem('middleware', 'write middleware_<name>.ts and add it to middleware', [extension], 'serv create middleware --name timing'),
       ],

@@ -49,22 +49,32 @@ export function extensionMainTemplate(name: NameForms): string {
   return `/**
  * ${name.display}: shared code for this extension's handlers.
  *
+ * Every @Route / @WebSocketRoute class this module exports registers itself at its decorator path.
  * Add handlers with:
  *   serv create route --name hello --extension ${name.snake}
  *   serv create websocket --name chat --extension ${name.snake}
- * and reference them from extension.yaml as "module:Export".
+ * which write route_hello.ts / websocket_chat.ts and re-export them below.
  */
 export const EXTENSION_NAME = ${JSON.stringify(name.display)};
 `;
+}
+
+/**
+ * The class a `serv create route|websocket` writes: `HelloRoute` / `HelloHandler`, so that two kinds made with one
+ * name can both be re-exported from main.ts (`export *` drops a name two modules export).
+ */
+export function handlerClassName(kind: 'route' | 'websocket', name: NameForms): string {
+  const suffix = kind === 'route' ? 'Route' : 'Handler';
+  return name.pascal.endsWith(suffix) ? name.pascal : `${name.pascal}${suffix}`;
 }
 
 /** `route_<snake>.ts`: an HTTP route class answering GET with text. */
 export function routeTemplate(name: NameForms, path: string): string {
   return `import { Get, Route } from '@serv/core';
 
-/** Answers GET ${path} (registered in extension.yaml). */
-@Route()
-export class ${name.pascal} {
+/** Answers GET ${path}; the decorator registers it (main.ts re-exports this module). */
+@Route('${path}')
+export class ${handlerClassName('route', name)} {
   @Get()
   get(): string {
     return 'Hello from ${name.display}';
@@ -73,14 +83,14 @@ export class ${name.pascal} {
 `;
 }
 
-/** `websocket_<snake>.ts`: an echo handler registered from YAML with \`websocket: true\`. */
+/** `websocket_<snake>.ts`: an echo handler decorated with its path. */
 export function websocketTemplate(name: NameForms, path: string): string {
-  return `import { Inject, Injectable } from '@serv/core';
-import { WebSocket } from '@serv/websocket';
+  return `import { Inject } from '@serv/core';
+import { WebSocket, WebSocketRoute } from '@serv/websocket';
 
-/** Echoes every message on ${path} (registered in extension.yaml with websocket: true). */
-@Injectable() // lets the constructor take services, e.g. constructor(private readonly log: Logger)
-export class ${name.pascal} {
+/** Echoes every message on ${path}; the decorator registers it (main.ts re-exports this module). */
+@WebSocketRoute('${path}') // the constructor can take services, e.g. constructor(private readonly log: Logger)
+export class ${handlerClassName('websocket', name)} {
   async handle(@Inject() ws: WebSocket): Promise<void> {
     await ws.accept();
     for await (const message of ws) {

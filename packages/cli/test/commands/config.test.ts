@@ -41,7 +41,9 @@ describe('serv config', () => {
   it('knows the WebSocket settings and route keys: the CLI installs @serv/websocket before reading the config', async () => {
     writeFileSync(join(dir, 'serv.config.yaml'), `${configText()}  max_connections: 5\n  permessage_deflate: true\n`);
     const spec = join(dir, 'extensions', 'chat', 'extension.yaml');
-    expect(readFileSync(spec, 'utf8')).toContain('websocket: true');
+    const route = '      - handler: websocket_echo:EchoHandler\n';
+    expect(readFileSync(spec, 'utf8')).toContain(route);
+    writeFileSync(spec, readFileSync(spec, 'utf8').replace(route, `${route}        websocket: true\n        max_message_bytes: 1024\n`));
     expect(await serv('config', 'validate')).toMatchObject({ code: 0, stdout: 'serv.config.yaml is valid (1 enabled: chat)\n' });
     expect(await serv('config', 'set', 'settings.max_connections', '0')).toMatchObject({
       code: 1,

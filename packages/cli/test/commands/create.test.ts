@@ -92,22 +92,27 @@ describe('serv create', () => {
       await serv('create', 'extension', '--name', 'chat', '--non-interactive');
     });
 
-    it('adds an HTTP route to main_router with a default path', async () => {
+    it('writes a decorated HTTP route with a default path and re-exports it from main.ts, leaving extension.yaml alone', async () => {
+      const before = read('extensions', 'chat', 'extension.yaml');
       const result = await serv('create', 'route', '--name', 'Hello World');
-      expect(result).toMatchObject({ code: 0, stdout: 'Created extensions/chat/route_hello_world.ts\nUpdated extensions/chat/extension.yaml\n' });
-      expect(read('extensions', 'chat', 'route_hello_world.ts')).toContain('export class HelloWorld {\n  @Get()\n');
-      expect(read('extensions', 'chat', 'extension.yaml')).toContain(
-        'routers:\n  - name: main_router\n    routes:\n      - path: /hello_world\n        handler: route_hello_world:HelloWorld\n',
-      );
+      expect(result).toMatchObject({ code: 0, stdout: 'Created extensions/chat/route_hello_world.ts\nUpdated extensions/chat/main.ts\n' });
+      expect(read('extensions', 'chat', 'route_hello_world.ts')).toContain("@Route('/hello_world')\nexport class HelloWorldRoute {\n  @Get()\n");
+      expect(read('extensions', 'chat', 'main.ts')).toMatch(/\nexport \* from '\.\/route_hello_world';\n$/);
+      expect(read('extensions', 'chat', 'extension.yaml')).toBe(before);
     });
 
-    it('adds a WebSocket route under /ws/<name> with websocket: true, and honours --path and --router', async () => {
+    it('writes a decorated WebSocket handler under /ws/<name>, honours --path, and names it in YAML with --yaml or --router', async () => {
       expect((await serv('create', 'websocket', '--name', 'echo')).code).toBe(0);
-      expect((await serv('create', 'websocket', '--name', 'room', '--path', 'rooms/{id}', '--router', 'rooms')).code).toBe(0);
-      const spec = read('extensions', 'chat', 'extension.yaml');
-      expect(spec).toContain('  - name: main_router\n    routes:\n      - path: /ws/echo\n        handler: websocket_echo:Echo\n        websocket: true\n');
-      expect(spec).toContain('  - name: rooms\n    routes:\n      - path: /rooms/{id}\n        handler: websocket_room:Room\n        websocket: true\n');
+      expect(read('extensions', 'chat', 'websocket_echo.ts')).toContain("@WebSocketRoute('/ws/echo')");
       expect(read('extensions', 'chat', 'websocket_echo.ts')).toContain('async handle(@Inject() ws: WebSocket): Promise<void> {');
+      const yamlResult = await serv('create', 'websocket', '--name', 'room', '--path', 'rooms/{id}', '--router', 'rooms');
+      expect(yamlResult).toMatchObject({ code: 0, stdout: 'Created extensions/chat/websocket_room.ts\nUpdated extensions/chat/extension.yaml\n' });
+      expect(read('extensions', 'chat', 'websocket_room.ts')).toContain("@WebSocketRoute('/rooms/{id}')");
+      expect((await serv('create', 'route', '--name', 'page', '--yaml')).code).toBe(0);
+      const spec = read('extensions', 'chat', 'extension.yaml');
+      expect(spec).toContain('  - name: rooms\n    routes:\n      - handler: websocket_room:RoomHandler\n');
+      expect(spec).toContain('  - name: main_router\n    routes:\n      - handler: route_page:PageRoute\n');
+      expect(read('extensions', 'chat', 'main.ts')).not.toContain('websocket_room');
     });
 
     it('adds listeners and middleware to their lists', async () => {
@@ -122,19 +127,18 @@ describe('serv create', () => {
 
     it('warns, writes nothing and exits 1 when the handler file exists', async () => {
       await serv('create', 'route', '--name', 'hello');
-      const before = read('extensions', 'chat', 'extension.yaml');
+      const before = read('extensions', 'chat', 'main.ts');
       const again = await serv('create', 'route', '--name', 'hello', '--path', '/other');
       expect(again).toMatchObject({
         code: 1,
         stdout: '',
         stderr: 'Warning: extensions/chat/route_hello.ts already exists; nothing was written (use --force to overwrite).\n',
       });
-      expect(read('extensions', 'chat', 'extension.yaml')).toBe(before);
+      expect(read('extensions', 'chat', 'main.ts')).toBe(before);
       const forced = await serv('create', 'route', '--name', 'hello', '--path', '/other', '--force');
       expect(forced.code).toBe(0);
-      const spec = read('extensions', 'chat', 'extension.yaml');
-      expect(spec.match(/handler: route_hello:Hello/g)).toHaveLength(1);
-      expect(spec).toContain('path: /other');
+      expect(read('extensions', 'chat', 'main.ts').match(/export \* from '\.\/route_hello';/g)).toHaveLength(1);
+      expect(read('extensions', 'chat', 'route_hello.ts')).toContain("@Route('/other')");
     });
 
     it('asks for --extension when there are several, and uses the current folder when it is an extension', async () => {

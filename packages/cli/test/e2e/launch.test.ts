@@ -82,7 +82,7 @@ describe('serv launch', () => {
 
   it('exits 1 naming the file and key when extension.yaml has a bad handler, without a stack trace', async () => {
     const spec = join(dir, 'extensions', 'chat', 'extension.yaml');
-    writeFileSync(spec, readFileSync(spec, 'utf8').replace('handler: websocket_echo:Echo', 'handler: websocket_echo'));
+    writeFileSync(spec, readFileSync(spec, 'utf8').replace('handler: websocket_echo:EchoHandler', 'handler: websocket_echo'));
     const result = await runServ(['launch', '--port', '0'], { cwd: dir, env: cache });
     expect(result).toMatchObject({
       code: 1,
@@ -108,11 +108,11 @@ describe('serv launch', () => {
 
   it('exits 1 naming the file and export when a handler export is missing', async () => {
     const spec = join(dir, 'extensions', 'chat', 'extension.yaml');
-    writeFileSync(spec, readFileSync(spec, 'utf8').replace('websocket_echo:Echo', 'websocket_echo:Missing'));
+    writeFileSync(spec, readFileSync(spec, 'utf8').replace('websocket_echo:EchoHandler', 'websocket_echo:Missing'));
     const result = await runServ(['launch'], { cwd: dir, env: cache });
     expect(result).toMatchObject({
       code: 1,
-      stderr: 'extensions/chat/extension.yaml: routers[0].routes[0].handler: extensions/chat/websocket_echo.ts has no export "Missing" (it exports: Echo)\n',
+      stderr: 'extensions/chat/extension.yaml: routers[0].routes[0].handler: extensions/chat/websocket_echo.ts has no export "Missing" (it exports: EchoHandler)\n',
     });
   });
 
@@ -134,9 +134,9 @@ describe('serv launch', () => {
     expect(result).toMatchObject({
       code: 0,
       stdout: [
-        'METHOD  PATH      HANDLER      SOURCE',
-        'WS      /ws/echo  Echo.handle  extensions/chat/extension.yaml routers[0].routes[0]',
-        'GET     /hello    Hello.get    extensions/chat/extension.yaml routers[0].routes[1]',
+        'METHOD  PATH      HANDLER             SOURCE',
+        'WS      /ws/echo  EchoHandler.handle  extensions/chat/extension.yaml routers[0].routes[0]',
+        'GET     /hello    HelloRoute.get      extensions/chat/route_hello.ts:5',
         '2 routes: 1 HTTP, 1 WebSocket',
         '',
       ].join('\n'),
@@ -170,9 +170,9 @@ describe('serv launch', () => {
     const ownCache = cacheEnv(dir);
     server = launch(['--port', '0', '--dev'], ownCache);
     await server.listening();
-    await server.waitFor(/Loaded in \d+ ms \(TypeScript: 1 compiled, 0 cached, \d+ ms\)/);
+    await server.waitFor(/Loaded in \d+ ms \(TypeScript: 2 compiled, 0 cached, \d+ ms\)/);
     await server.stop();
     server = launch(['--port', '0', '--dev'], ownCache);
-    await server.waitFor(/Loaded in \d+ ms \(TypeScript: 0 compiled, 1 cached, \d+ ms\)/);
+    await server.waitFor(/Loaded in \d+ ms \(TypeScript: 0 compiled, 2 cached, \d+ ms\)/);
   });
 });

@@ -55,8 +55,8 @@ describe('serv launch --reload', () => {
     const first = await server.listening();
     const spec = join(dir, 'extensions', 'chat', 'extension.yaml');
     const good = readFileSync(spec, 'utf8');
-    writeFileSync(spec, good.replace('websocket_echo:Echo', 'websocket_echo:Gone'));
-    await server.waitFor(/has no export "Gone" \(it exports: Echo\)\n/, 'stderr');
+    writeFileSync(spec, good.replace('websocket_echo:EchoHandler', 'websocket_echo:Gone'));
+    await server.waitFor(/has no export "Gone" \(it exports: EchoHandler\)\n/, 'stderr');
     await server.waitFor(/Server exited with code 1; waiting for a change to restart it\.\n/, 'stderr');
     const afterBroken = server.stdout.length;
     writeFileSync(spec, good);

@@ -8,8 +8,8 @@ jest.setTimeout(30_000);
 
 const PID_ROUTE = `import { Get, Route } from '@serv/core';
 
-@Route()
-export class Pid {
+@Route('/pid')
+export class PidRoute {
   @Get()
   get(): string {
     return String(process.pid);

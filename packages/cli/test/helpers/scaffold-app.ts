@@ -8,13 +8,13 @@ export function cacheEnv(dir: string): Record<string, string> {
 
 /**
  * Scaffolds an app in `dir` the way a user would: `serv create app`, `create extension --name chat` and
- * `create websocket --name echo` (plus any extra `serv create` argument lists), failing loudly on any error.
+ * `create websocket --name echo --yaml` (registered in extension.yaml, so tests can break the reference; plus any extra `serv create` argument lists), failing loudly on any error.
  */
 export async function scaffoldEchoApp(dir: string, extra: ReadonlyArray<readonly string[]> = [], env: Record<string, string> = {}): Promise<void> {
   const steps: ReadonlyArray<readonly string[]> = [
     ['create', 'app', '--non-interactive'],
     ['create', 'extension', '--name', 'chat', '--non-interactive'],
-    ['create', 'websocket', '--name', 'echo', '--non-interactive'],
+    ['create', 'websocket', '--name', 'echo', '--yaml', '--non-interactive'],
     ...extra,
   ];
   for (const step of steps) {

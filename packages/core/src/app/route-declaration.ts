@@ -43,7 +43,9 @@ export function routesOfClass(cls: Constructor, decl: RouteDeclaration): RouteRe
     const decorator = getProtocol(kind)?.decorator ?? kind;
     const source = decl.source ?? `@${decorator} on ${cls.name}${protocolMeta?.declaredAt ? ` (${protocolMeta.declaredAt})` : ''}`;
     if (protocolMeta !== undefined && protocolMeta.kind !== kind) {
-      throw new RouteDefinitionError(`${source}: ${cls.name} is a ${protocolMeta.kind} handler, not a ${kind} one`);
+      throw new RouteDefinitionError(
+        `${source}: ${cls.name} is a @${getProtocol(protocolMeta.kind)?.decorator ?? protocolMeta.kind} class, not a ${kind} handler; register it without a kind (app.register(${cls.name})) so its decorator decides`,
+      );
     }
     if (typeof cls.prototype.handle !== 'function') {
       throw new RouteDefinitionError(`${source}: ${cls.name} needs a handle(...) method to serve ${kind} connections`);
@@ -66,7 +68,12 @@ export function routesOfClass(cls: Constructor, decl: RouteDeclaration): RouteRe
       },
     ];
   }
-  if (protocolMeta !== undefined) throw new RouteDefinitionError(`${decl.source ?? cls.name}: ${cls.name} is a ${protocolMeta.kind} handler, not an HTTP route`);
+  if (protocolMeta !== undefined) {
+    const decorator = getProtocol(protocolMeta.kind)?.decorator ?? protocolMeta.kind;
+    throw new RouteDefinitionError(
+      `${decl.source ?? cls.name}: ${cls.name} is a @${decorator} class, not an HTTP route; register it without kind 'http' or methods (app.register(${cls.name})), or in YAML drop "methods" and "${protocolMeta.kind}: false"`,
+    );
+  }
   const source = decl.source ?? `@Route on ${cls.name}${routeMeta?.declaredAt ? ` (${routeMeta.declaredAt})` : ''}`;
   if (methods.length === 0) {
     throw new RouteDefinitionError(`${source}: ${cls.name} has no @Get(), @Post(), … methods, so it answers nothing; add one`);

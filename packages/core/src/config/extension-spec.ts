@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import { parseImportRef, type ImportRef } from './import-ref';
 import { readRouters, type RouterSpec } from './router-spec';
 import {
-  expectKnownKeys, expectList, expectMapping, expectString, fail, isUnset, itemAt, keyAt, optional, rootAt, type At,
+  expectBool, expectKnownKeys, expectList, expectMapping, expectString, fail, isUnset, itemAt, keyAt, optional, rootAt, type At,
 } from './validate';
 import { parseYaml, readConfigText } from './yaml-source';
 
@@ -26,11 +26,13 @@ export interface ExtensionSpec {
   middleware: ImportRef[];
   /** Declarative routers (HTTP and WebSocket routes). */
   routers: RouterSpec[];
+  /** Register the `@Route`/`@WebSocketRoute` classes the extension's modules export (default true; `discover: false` leaves YAML as the only source). */
+  discover: boolean;
 }
 
 /** Keys allowed at the top of extension.yaml. */
 export const EXTENSION_SPEC_KEYS: readonly string[] = [
-  'name', 'version', 'description', 'author', 'settings', 'listeners', 'middleware', 'routers',
+  'name', 'version', 'description', 'author', 'discover', 'settings', 'listeners', 'middleware', 'routers',
 ];
 
 // Python Serv's extension.yaml spelled listeners these ways; point people at the new key.
@@ -62,6 +64,7 @@ export function parseExtensionSpec(text: string, file: string, dir: string): Ext
     listeners: readRefs(block.listeners, keyAt(root, 'listeners'), absolute),
     middleware: readRefs(block.middleware, keyAt(root, 'middleware'), absolute),
     routers: readRouters(block.routers, keyAt(root, 'routers'), absolute),
+    discover: optional(block.discover, keyAt(root, 'discover'), expectBool) ?? true,
   };
   const description = optional(block.description, keyAt(root, 'description'), expectString);
   const author = optional(block.author, keyAt(root, 'author'), expectString);

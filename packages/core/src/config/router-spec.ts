@@ -19,10 +19,17 @@ export interface RouteSpec {
   handler: ImportRef;
   /** Upper-cased HTTP methods (HTTP routes only); absent leaves the choice to the handler. */
   methods?: string[];
-  /** `'http'`, or the kind of the protocol whose flag the route sets (`'websocket'` for `websocket: true`). */
-  kind: string;
+  /**
+   * The kind the file decides: a protocol's kind for its flag (`websocket: true`), `'http'` for `websocket: false` or
+   * `methods`; undefined leaves it to the handler (a `@WebSocketRoute` class is a WebSocket route).
+   */
+  kind?: string;
+  /** The YAML key that decided `kind` (`websocket` or `methods`), for errors when the handler disagrees. */
+  kindKey?: string;
   /** Protocol options written on the route (camelCase, e.g. `frameType`, `maxMessageBytes`); only those written. */
   options: Record<string, unknown>;
+  /** The YAML keys those options were written as (`frame_type`, `max_message_bytes`), for errors. */
+  optionKeys: string[];
   /** Route settings, merged over the router's `config` and injectable with `@Settings()`. */
   config: Record<string, unknown>;
   /** Key path of the route, e.g. `routers[0].routes[1]`. */
@@ -77,34 +84,54 @@ function readRoute(value: unknown, at: At, file: string): RouteSpec {
   expectKnownKeys(block, at, ['path', 'handler', 'methods', ...protocols.map(flagOf), 'config', ...protocolKeys], {}, protocolKeysNote());
   const route: RouteSpec = {
     handler: parseImportRef(block.handler, keyAt(at, 'handler'), file),
-    kind: 'http',
     options: {},
+    optionKeys: [],
     config: optional(block.config, keyAt(at, 'config'), expectMapping) ?? {},
     keyPath: at.keyPath,
   };
   const path = optional(block.path, keyAt(at, 'path'), (v, a) => checkServPath(expectString(v, a), a));
   if (path !== undefined) route.path = path;
-  const owner = protocols.find((p) => optional(block[flagOf(p)], keyAt(at, flagOf(p)), expectBool) === true);
-  const ownKeys = owner === undefined ? [] : keysOf(owner).map((k) => k.key);
-  for (const protocol of protocols) {
-    const stray = keysOf(protocol).find((k) => !isUnset(block[k.key]) && !ownKeys.includes(k.key));
-    if (stray !== undefined) {
-      misplaced(keyAt(at, stray.key), `is only allowed on a ${flagOf(protocol)} route (add "${flagOf(protocol)}: true", or remove it)`);
-    }
+  const flags = protocols.map((protocol) => ({ protocol, on: optional(block[flagOf(protocol)], keyAt(at, flagOf(protocol)), expectBool) }));
+  const owner = flags.find((f) => f.on === true)?.protocol;
+  const refused = flags.find((f) => f.on === false)?.protocol;
+  if (owner !== undefined) {
+    const flag = flagOf(owner);
+    if (!isUnset(block.methods)) misplaced(keyAt(at, 'methods'), `is not allowed on a ${flag} route (remove it, or remove "${flag}: true")`);
+    route.kind = owner.kind;
+    route.kindKey = flag;
+    rejectKeys(block, at, protocols.filter((p) => p !== owner), (p) => `add "${flagOf(p)}: true", or remove it`);
+    readOptions(block, at, owner, route);
+    return route;
   }
-  if (owner === undefined) {
+  if (refused !== undefined || !isUnset(block.methods)) {
+    route.kind = 'http';
+    route.kindKey = refused === undefined ? 'methods' : flagOf(refused);
+    rejectKeys(block, at, protocols, () => `remove it, or remove "${route.kindKey === 'methods' ? 'methods' : `${route.kindKey}: false`}"`);
     const methods = optional(block.methods, keyAt(at, 'methods'), readMethods);
     if (methods !== undefined) route.methods = methods;
     return route;
   }
-  const flag = flagOf(owner);
-  if (!isUnset(block.methods)) misplaced(keyAt(at, 'methods'), `is not allowed on a ${flag} route (remove it, or remove "${flag}: true")`);
-  route.kind = owner.kind;
-  for (const spec of keysOf(owner)) {
-    const option = optional(block[spec.key], keyAt(at, spec.key), spec.read);
-    if (option !== undefined) route.options[spec.option] = option;
-  }
+  // Nothing written decides the kind: the handler's decorator will. Options may belong to one protocol only.
+  const keyed = protocols.filter((p) => keysOf(p).some((k) => !isUnset(block[k.key])));
+  if (keyed.length > 1) rejectKeys(block, at, keyed.slice(1), (p) => `add "${flagOf(p)}: true", or remove it`);
+  if (keyed.length === 1) readOptions(block, at, keyed[0] as Protocol, route);
   return route;
+}
+
+function readOptions(block: Record<string, unknown>, at: At, protocol: Protocol, route: RouteSpec): void {
+  for (const spec of keysOf(protocol)) {
+    const option = optional(block[spec.key], keyAt(at, spec.key), spec.read);
+    if (option === undefined) continue;
+    route.options[spec.option] = option;
+    route.optionKeys.push(spec.key);
+  }
+}
+
+function rejectKeys(block: Record<string, unknown>, at: At, protocols: readonly Protocol[], hint: (p: Protocol) => string): void {
+  for (const protocol of protocols) {
+    const stray = keysOf(protocol).find((k) => !isUnset(block[k.key]));
+    if (stray !== undefined) misplaced(keyAt(at, stray.key), `is only allowed on a ${flagOf(protocol)} route (${hint(protocol)})`);
+  }
 }
 
 function readMethods(value: unknown, at: At): string[] {

@@ -23,8 +23,8 @@ export function resolveModuleFile(dir: string, ref: ImportRef): string {
   );
 }
 
-/** Import the export an `extension.yaml` reference names (`"main:ChatPageRoute"`), with errors naming the file and key. */
-export function importRef(dir: string, ref: ImportRef): unknown {
+/** Import the module an `extension.yaml` reference names, with errors naming the file and key. */
+export function importModule(dir: string, ref: ImportRef): { file: string; exports: Record<string, unknown> } {
   const file = resolveModuleFile(dir, ref);
   let mod: Record<string, unknown>;
   try {
@@ -41,6 +41,12 @@ export function importRef(dir: string, ref: ImportRef): unknown {
     const message = err instanceof Error ? err.message.split('\n')[0] : String(err);
     throw new ServError('SERV_EXTENSION_LOAD', `${where(ref)}: loading ${displayPath(file)} failed: ${message}`, { cause: err });
   }
+  return { file, exports: mod };
+}
+
+/** Import the export an `extension.yaml` reference names (`"main:ChatPageRoute"`), with errors naming the file and key. */
+export function importRef(dir: string, ref: ImportRef): unknown {
+  const { file, exports: mod } = importModule(dir, ref);
   let value: unknown = mod;
   for (const part of ref.exportName.split('.')) {
     value = value === null || value === undefined ? undefined : (value as Record<string, unknown>)[part];

@@ -1,10 +1,12 @@
 import { existsSync } from 'node:fs';
-import { displayPath, readExtensionSpec, type ExtensionEntry, type ExtensionSpec, type ImportRef } from '../config';
+import { displayPath, readExtensionSpec, type ExtensionEntry, type ExtensionSpec, type ImportRef, type RouteSpec } from '../config';
 import type { App } from '../app/app';
 import type { HttpMiddleware } from '../app/middleware';
 import { isClass } from '../app/route-declaration';
 import { ServError } from '../errors/serv-error';
-import type { Constructor, HttpMethod } from '../metadata/store';
+import { meta, type Constructor, type HttpMethod } from '../metadata/store';
+import { getProtocol, registeredProtocols } from '../protocol/registry';
+import { discoverRoutes, type YamlRegistrations } from './discover-routes';
 import { extensionFolder, importRef } from './import-ref';
 
 /** Load the listed extensions into `app`: routers (HTTP and protocol routes), listeners and middleware; every error is reported. */
@@ -48,25 +50,52 @@ function collect(errors: Error[], fn: () => unknown): void {
 }
 
 function loadRouters(app: App, spec: ExtensionSpec, extensionSettings: Record<string, unknown>): void {
+  const yaml: YamlRegistrations = { claimed: new Set(), modules: new Map() };
   for (const router of spec.routers) {
     for (const route of router.routes) {
       const handler = importRef(spec.dir, route.handler);
+      yaml.modules.set(route.handler.module, route.handler);
       const source = `${displayPath(spec.file)} ${route.keyPath}`;
       if (typeof handler !== 'function') {
         throw new ServError('SERV_EXTENSION_LOAD', `${source}.handler: "${route.handler.module}:${route.handler.exportName}" is a ${typeof handler}, expected a class or a function`);
       }
+      const kind = routeKind(spec, route, handler as Constructor);
+      yaml.claimed.add(handler);
       app.addRoute({
-        kind: route.kind,
+        kind,
         path: route.path,
         mount: router.mount === '' ? undefined : router.mount,
         methods: route.methods as HttpMethod[] | undefined,
         settings: { ...extensionSettings, ...router.config, ...route.config },
-        options: route.kind === 'http' ? undefined : route.options,
+        options: kind === 'http' ? undefined : route.options,
         source,
         handler: handler as Constructor,
       });
     }
   }
+  if (spec.discover) discoverRoutes(app, spec, extensionSettings, yaml);
+}
+
+// The kind YAML wrote, else the handler decorator's; a contradiction between the two names the file and key.
+function routeKind(spec: ExtensionSpec, route: RouteSpec, handler: Constructor): string {
+  const declared = meta.getProtocolRoute(handler)?.kind ?? (meta.getRoute(handler) === undefined ? undefined : 'http');
+  const at = `${displayPath(spec.file)}: ${route.keyPath}`;
+  const name = `${route.handler.module}:${route.handler.exportName}`;
+  const decoratorOf = (kind: string): string => (kind === 'http' ? 'Route' : getProtocol(kind)?.decorator ?? kind);
+  if (route.kind !== undefined && declared !== undefined && route.kind !== declared) {
+    const written = route.kindKey === 'methods' ? 'methods' : `${route.kindKey}: ${String(route.kind !== 'http')}`;
+    throw new ServError(
+      'SERV_EXTENSION_LOAD',
+      `${at}.${written} contradicts @${decoratorOf(declared)} on ${name}; remove "${written}" (a @${decoratorOf(declared)} class is always ${declared === 'http' ? 'an HTTP' : `a ${decoratorOf(declared).replace(/Route$/, '')}`} route)`,
+    );
+  }
+  const kind = route.kind ?? declared ?? 'http';
+  const stray = kind === 'http' ? route.optionKeys[0] : undefined;
+  if (stray !== undefined) {
+    const flag = registeredProtocols().find((p) => p.routeKeys?.keys.some((k) => k.key === stray))?.routeKeys?.flag ?? 'websocket';
+    throw new ServError('SERV_EXTENSION_LOAD', `${at}.${stray} is only allowed on a ${flag} route, and ${name} is an HTTP handler; remove ${stray}, or add "${flag}: true" for a function handler`);
+  }
+  return kind;
 }
 
 function expectFunction(spec: ExtensionSpec, ref: ImportRef, what: string): unknown {

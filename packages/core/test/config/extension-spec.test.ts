@@ -8,7 +8,7 @@ const FILE = 'extension.yaml';
 const ROUTE_KEYS_TEXT =
   'path, handler, methods, websocket, config, frame_type, origins, max_message_bytes, rate_limit_messages, ' +
   'rate_limit_interval_ms, heartbeat_interval_ms, heartbeat_timeout_ms, send_high_water_bytes, max_buffered_bytes';
-const TOP_KEYS_TEXT = 'name, version, description, author, settings, listeners, middleware, routers';
+const TOP_KEYS_TEXT = 'name, version, description, author, discover, settings, listeners, middleware, routers';
 
 /** Parses an extension-spec fixture as if it were ./extension.yaml of an extension in /ext. */
 function parseFixture(name: string): ExtensionSpec {
@@ -34,6 +34,7 @@ describe('readExtensionSpec', () => {
       version: '1.0.0',
       author: 'Serv Demo',
       settings: {},
+      discover: true,
       listeners: [],
       middleware: [],
       routers: [{
@@ -45,8 +46,8 @@ describe('readExtensionSpec', () => {
           {
             path: '/',
             handler: { module: 'main', exportName: 'ChatPageRoute', keyPath: 'routers[0].routes[0].handler', file },
-            kind: 'http',
             options: {},
+            optionKeys: [],
             config: {},
             keyPath: 'routers[0].routes[0]',
           },
@@ -54,7 +55,9 @@ describe('readExtensionSpec', () => {
             path: '/ws',
             handler: { module: 'main', exportName: 'echoWebsocketHandler', keyPath: 'routers[0].routes[1].handler', file },
             kind: 'websocket',
+            kindKey: 'websocket',
             options: {},
+            optionKeys: [],
             config: {},
             keyPath: 'routers[0].routes[1]',
           },
@@ -118,7 +121,9 @@ describe('parseExtensionSpec with every key', () => {
       handler: ref('routes/items', 'ItemRoute', 'routers[0].routes[0].handler'),
       methods: ['GET', 'POST'],
       kind: 'http',
+      kindKey: 'methods',
       options: {},
+      optionKeys: [],
       config: { page_size: 20 },
       keyPath: 'routers[0].routes[0]',
     });
@@ -127,8 +132,8 @@ describe('parseExtensionSpec with every key', () => {
   it('leaves path undefined when the route takes it from the handler decorator', () => {
     expect(api.routes[1]).toEqual<RouteSpec>({
       handler: ref('routes/decorated', 'PathFromDecorator', 'routers[0].routes[1].handler'),
-      kind: 'http',
       options: {},
+      optionKeys: [],
       config: {},
       keyPath: 'routers[0].routes[1]',
     });
@@ -139,6 +144,7 @@ describe('parseExtensionSpec with every key', () => {
       path: '/rooms/{room_id}/{rest:path}',
       handler: ref('live', 'RoomHandler', 'routers[1].routes[0].handler'),
       kind: 'websocket',
+      kindKey: 'websocket',
       options: {
         frameType: 'binary',
         maxMessageBytes: 65536,
@@ -148,6 +154,7 @@ describe('parseExtensionSpec with every key', () => {
         heartbeatTimeoutMs: 2000,
         origins: ['https://example.com'],
       },
+      optionKeys: expect.arrayContaining(['frame_type', 'max_message_bytes', 'origins']),
       config: {},
       keyPath: 'routers[1].routes[0]',
     });
@@ -225,9 +232,9 @@ describe('parseExtensionSpec with invalid files', () => {
     ['websocket-not-boolean', 'websocket', 'must be true or false, got "yes"'],
     ['frame-type-wrong-value', 'frame_type', 'must be "text" or "binary", got "json"'],
     ['frame-type-on-http-route', 'frame_type',
-      'is only allowed on a websocket route (add "websocket: true", or remove it)'],
+      'is only allowed on a websocket route (remove it, or remove "websocket: false")'],
     ['limit-on-http-route', 'max_message_bytes',
-      'is only allowed on a websocket route (add "websocket: true", or remove it)'],
+      'is only allowed on a websocket route (remove it, or remove "methods")'],
     ['limit-wrong-value', 'rate_limit_messages', 'must be an integer of 0 or more, got -1'],
     ['limit-origins-item-empty', 'origins[0]', 'must be a non-empty string, got ""'],
     ['path-not-string', 'path', 'must be a non-empty string, got 42'],

@@ -31,6 +31,23 @@ describe('docs/getting-started.md', () => {
     }
   });
 
+  it('serves the decorator-only project at its decorator paths, each route sourced at main.ts:LINE', async () => {
+    const project = join(__dirname, '..', 'fixtures', 'projects', 'getting-started-decorated');
+    const app = await loadProject({ cwd: project, env: {}, logger: new Logger('serv', 'silent') });
+    const main = displayPath(join(project, 'extensions', 'hello', 'main.ts'));
+    expect(app.routeTable().map(({ methods, path, handler, source }) => [methods.join(','), path, handler, source])).toEqual([
+      ['GET', '/hello/{name}', 'HelloRoute.get', `${main}:4`],
+      ['GET', '/time', 'TimeRoute.now', `${main}:11`],
+    ]);
+    const client = createTestClient(app);
+    try {
+      expect((await client.get('/hello/ada')).json()).toEqual({ message: 'Hello, ada!' });
+      expect((await client.get('/time')).json()).toEqual({ now: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) });
+    } finally {
+      await client.close();
+    }
+  });
+
   it('serves the YAML project with the route table --dry-run prints and one log line per request', async () => {
     const project = join(__dirname, '..', 'fixtures', 'projects', 'getting-started');
     const lines: string[] = [];

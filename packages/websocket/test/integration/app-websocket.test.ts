@@ -124,3 +124,13 @@ describe('YAML function handlers and app lifecycle', () => {
     expect(closes.every((c) => c.code === 1001 && c.reason === 'Server shutting down')).toBe(true);
   });
 });
+
+describe('registering a @WebSocketRoute class as the wrong kind', () => {
+  it('says what to write instead of "not an HTTP route"', () => {
+    const app = createApp({ logger: silent });
+    expect(() => app.register(RoomEcho, { kind: 'http', source: 'src/app.ts' })).toThrow(
+      'src/app.ts: RoomEcho is a @WebSocketRoute class, not an HTTP route; register it without kind \'http\' or methods ' +
+        '(app.register(RoomEcho)), or in YAML drop "methods" and "websocket: false"',
+    );
+  });
+});
