@@ -47,19 +47,3 @@ export function closeCodeToHttpStatus(code: number): number {
   if (code >= 4400 && code <= 4499) return code - 4000;
   return 403;
 }
-
-/**
- * The close code for an error `ws` emitted: the code it sent for a protocol error (1007 bad UTF-8, 1009 too big,
- * 1002…), which it keeps under a private symbol, looked up by description; 1006 for a socket write failure.
- */
-export function closeCodeOfWsError(err: Error): number {
-  const record = err as unknown as Record<string | symbol, unknown>;
-  for (const key of Object.getOwnPropertySymbols(err)) {
-    if (key.description === 'status-code' && typeof record[key] === 'number') return record[key] as number;
-  }
-  const code = record.code;
-  if (code === 'WS_ERR_INVALID_UTF8') return CloseCode.INVALID_PAYLOAD;
-  if (code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') return CloseCode.MESSAGE_TOO_BIG;
-  if (typeof code === 'string' && code.startsWith('WS_ERR_')) return CloseCode.PROTOCOL_ERROR;
-  return CloseCode.ABNORMAL;
-}

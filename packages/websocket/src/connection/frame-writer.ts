@@ -1,3 +1,4 @@
+import { directFrameSocket } from '../internals/ws-internals';
 import type { OwnedRawSocket } from './raw-socket';
 
 /** FIN bit + opcode of a complete text / binary message frame (RFC 6455 §5.2). */
@@ -11,29 +12,17 @@ export const BINARY_FRAME = 0x82;
  */
 export const MAX_DIRECT_PAYLOAD_BYTES = 4 * 1024 - 4;
 
-/** The `ws` 8 internals the direct path reads: its sender's state and extension table, and the socket. */
-interface WsInternals {
-  readonly _sender: { readonly _state: number } | null;
-  readonly _extensions: Readonly<Record<string, unknown>>;
-  readonly _socket: { write(chunk: Buffer): boolean };
-}
-
-/** `Sender` state in which it has nothing queued (not deflating, not reading a Blob). */
-const SENDER_IDLE = 0;
-
 /**
  * Write one unfragmented, unmasked, uncompressed message frame to the raw socket as a single buffer, header and
  * payload together, instead of `ws`'s corked header + payload pair (which goes through the stream's `writev` path).
  * For small messages this is most of the sending cost, so the echo chat answers as cheaply as a bare `ws` server.
  * Returns false, writing nothing, when the frame must go through `ws` instead: permessage-deflate negotiated, the
- * sender busy (its queue keeps frames in order), or a payload above the direct limits.
+ * sender busy (its queue keeps frames in order), `ws`'s internals not in use (ws-internals.ts), or a payload above
+ * the direct limits.
  */
 export function writeFrameDirect(raw: OwnedRawSocket, opcode: number, data: string | Uint8Array): boolean {
-  const ws = raw as unknown as WsInternals;
-  const sender = ws._sender;
-  if (sender === null || sender._state !== SENDER_IDLE || ws._extensions['permessage-deflate'] !== undefined) {
-    return false;
-  }
+  const socket = directFrameSocket(raw);
+  if (socket === null) return false;
   let length: number;
   if (typeof data === 'string') {
     // A UTF-16 unit is at least one UTF-8 byte: skip the exact count when the string cannot fit anyway.
@@ -55,6 +44,6 @@ export function writeFrameDirect(raw: OwnedRawSocket, opcode: number, data: stri
   }
   if (typeof data === 'string') frame.write(data, headerLength, length, 'utf8');
   else frame.set(data, headerLength);
-  ws._socket.write(frame);
+  socket.write(frame);
   return true;
 }

@@ -1,4 +1,5 @@
-import { monotonicMs, type WebSocket } from './websocket';
+import { monotonicMs } from './clock';
+import type { Connection } from './connection';
 
 /** Shortest tick, so tiny test settings (a few ms) cannot turn the timer into a busy loop. */
 const MIN_TICK_MS = 5;
@@ -10,31 +11,36 @@ const MIN_TICK_MS = 5;
  * the hub has no connections left.
  */
 export class HeartbeatTimer {
-  private _timer: NodeJS.Timeout | null = null;
-  private _tickMs = Infinity;
+  private timer: NodeJS.Timeout | null = null;
+  private tickMs = Infinity;
 
-  constructor(private readonly _connections: Iterable<WebSocket>) {}
+  constructor(private readonly connections: Iterable<Connection>) {}
+
+  /** The running interval timer, or null while stopped. */
+  get current(): NodeJS.Timeout | null {
+    return this.timer;
+  }
 
   /** Make sure connections with this interval and timeout are checked often enough (interval 0 = off). */
   watch(intervalMs: number, timeoutMs: number): void {
     if (intervalMs <= 0) return;
     const tickMs = Math.max(MIN_TICK_MS, Math.floor(Math.min(intervalMs, timeoutMs) / 2));
-    if (this._timer !== null && tickMs >= this._tickMs) return;
+    if (this.timer !== null && tickMs >= this.tickMs) return;
     this.stop();
-    this._tickMs = tickMs;
-    this._timer = setInterval(() => this._tick(), tickMs);
-    this._timer.unref();
+    this.tickMs = tickMs;
+    this.timer = setInterval(() => this.tick(), tickMs);
+    this.timer.unref();
   }
 
   /** Stop ticking until the next `watch()`. */
   stop(): void {
-    if (this._timer !== null) clearInterval(this._timer);
-    this._timer = null;
-    this._tickMs = Infinity;
+    if (this.timer !== null) clearInterval(this.timer);
+    this.timer = null;
+    this.tickMs = Infinity;
   }
 
-  private _tick(): void {
+  private tick(): void {
     const now = monotonicMs();
-    for (const ws of this._connections) ws._heartbeat(now);
+    for (const conn of this.connections) conn.heartbeat(now);
   }
 }

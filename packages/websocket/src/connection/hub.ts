@@ -2,20 +2,18 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import { CloseCode } from './close-codes';
-import { WebSocketConnectionError } from './errors';
-import { WebSocketState } from './frame-type';
+import { monotonicMs } from './clock';
+import { Connection, type ConnectionOwner } from './connection';
+import { HANDLER_DONE, SOCKET_GONE } from './connection-state';
 import { checkUpgradeRequest, isOriginAllowed, writeHandshakeRejection } from './handshake';
 import { HeartbeatTimer } from './heartbeat';
+import type { WebSocketEndInfo, WebSocketHandlerHooks, WebSocketLog, WebSocketRunner } from './hooks';
 import type { ResolvedWebSocketOptions } from './options';
 import { chooseSubprotocol } from './subprotocol-choice';
 import { OwnedRawSocket, type RawSocketServer } from './raw-socket';
-import { monotonicMs, WebSocket, type ConnectionOwner } from './websocket';
+import { splitRequestTarget } from './request-info';
 
-/** Where the hub reports: `debug` lines only when the hub's `debug` option is on; `error` always. */
-export interface WebSocketLog {
-  debug(message: string): void;
-  error(message: string, error?: unknown): void;
-}
+export type { WebSocketEndInfo, WebSocketHandlerHooks, WebSocketLog, WebSocketRunner } from './hooks';
 
 /** App-wide settings of a hub; per-route limits come with each `handle()` call. */
 export interface WebSocketHubOptions {
@@ -39,27 +37,19 @@ export interface WebSocketRouteMatch {
   readonly params: Record<string, unknown>;
 }
 
-/** How a connection ended, reported once its handler settled and its socket closed. */
-export interface WebSocketEndInfo {
-  readonly code: number;
-  readonly reason: string;
-  readonly durationMs: number;
-  /** What the handler threw, if it did. */
-  readonly error?: unknown;
+/**
+ * The hub's heartbeat timer, for tests.
+ * @internal
+ */
+export let heartbeatTimerOf: (hub: WebSocketHub) => HeartbeatTimer;
+
+/** A shutdown in progress: its promise's resolve, the grace timer, and whether the grace period is over. */
+interface Shutdown {
+  resolve: () => void;
+  timer: NodeJS.Timeout | null;
+  graceMs: number;
+  abandoning: boolean;
 }
-
-/** Callbacks around one connection's life (the integration layer disposes its DI scope in `onEnd`). */
-export interface WebSocketHandlerHooks {
-  onEnd?(ws: WebSocket, info: WebSocketEndInfo): void;
-}
-
-/** Runs the route handler for one connection. */
-export type WebSocketRunner = (ws: WebSocket) => Promise<void> | void;
-
-/** Bits of `WebSocket._phase`: the hub's bookkeeping lives on the connection, not in a side table. */
-const HANDLER_DONE = 1;
-const SOCKET_CLOSED = 2;
-const OPENED = 4;
 
 const consoleLog: WebSocketLog = {
   debug: (message) => console.debug(message),
@@ -73,30 +63,42 @@ const consoleLog: WebSocketLog = {
  * const hub = new WebSocketHub({ maxConnections: 1000 });
  * server.on('upgrade', (req, socket, head) => hub.handle(req, socket, head, { options, params: {} }, handler));
  */
-export class WebSocketHub implements ConnectionOwner {
-  private readonly _connections = new Set<WebSocket>();
-  private readonly _servers = new Map<number, RawSocketServer>();
-  private readonly _heartbeat = new HeartbeatTimer(this._connections);
-  private readonly _maxConnections: number;
-  private readonly _perMessageDeflate: boolean;
-  private readonly _log: WebSocketLog;
-  private readonly _debug: boolean;
-  private readonly _defaultHeartbeat: [intervalMs: number, timeoutMs: number];
-  private _closing: Promise<void> | null = null;
-  private _shutdown: { resolve: () => void; timer: NodeJS.Timeout | null; graceMs: number; abandoning: boolean } | null =
-    null;
+export class WebSocketHub {
+  static {
+    heartbeatTimerOf = (hub) => hub.#heartbeat;
+  }
+
+  readonly #connections = new Set<Connection>();
+  readonly #servers = new Map<number, RawSocketServer>();
+  readonly #heartbeat = new HeartbeatTimer(this.#connections);
+  readonly #maxConnections: number;
+  readonly #perMessageDeflate: boolean;
+  readonly #log: WebSocketLog;
+  readonly #debug: boolean;
+  readonly #defaultHeartbeat: [intervalMs: number, timeoutMs: number];
+  /** What the hub's connections call back: one object per hub, so the hub's own surface stays public-only. */
+  readonly #owner: ConnectionOwner;
+  #closing: Promise<void> | null = null;
+  #shutdown: Shutdown | null = null;
 
   constructor(options: WebSocketHubOptions = {}) {
-    this._maxConnections = options.maxConnections ?? 1000;
-    this._perMessageDeflate = options.perMessageDeflate ?? false;
-    this._log = options.log ?? consoleLog;
-    this._debug = options.debug ?? false;
-    this._defaultHeartbeat = [options.heartbeatIntervalMs ?? 30_000, options.heartbeatTimeoutMs ?? 10_000];
+    this.#maxConnections = options.maxConnections ?? 1000;
+    this.#perMessageDeflate = options.perMessageDeflate ?? false;
+    this.#log = options.log ?? consoleLog;
+    this.#debug = options.debug ?? false;
+    this.#defaultHeartbeat = [options.heartbeatIntervalMs ?? 30_000, options.heartbeatTimeoutMs ?? 10_000];
+    this.#owner = {
+      serverFor: (maxPayloadBytes) => this.#serverFor(maxPayloadBytes),
+      opened: (conn) => this.#opened(conn),
+      settled: (conn) => (conn.ended ? this.#finish(conn) : this.#checkShutdown()),
+      debug: (message) => this.#debugLine(message),
+      error: (message, error) => this.#log.error(message, error),
+    };
   }
 
   /** Connections whose socket is open or whose handler is still running. */
   get size(): number {
-    return this._connections.size;
+    return this.#connections.size;
   }
 
   /** Take over one upgrade request for a matched route: admit or refuse it, then run `run(ws)` to completion. */
@@ -110,42 +112,41 @@ export class WebSocketHub implements ConnectionOwner {
   ): void {
     // A client that vanished before its upgrade reached us has nothing left to answer, and its 'close' is gone.
     if (socket.destroyed) return;
-    const path = (req.url ?? '/').split('?', 1)[0] as string;
+    const [path, queryString] = splitRequestTarget(req.url ?? '/');
     const refusal =
-      this._closing !== null
+      this.#closing !== null
         ? { status: 503, body: 'Server is shutting down' }
         : (checkUpgradeRequest(req) ??
           (!isOriginAllowed(req.headers.origin, route.options.origins)
             ? { status: 403, body: `Origin ${String(req.headers.origin)} is not allowed` }
-            : this._connections.size >= this._maxConnections
-              ? { status: 503, body: `Server is at max_connections (${this._maxConnections})` }
+            : this.#connections.size >= this.#maxConnections
+              ? { status: 503, body: `Server is at max_connections (${this.#maxConnections})` }
               : null));
     if (refusal !== null) {
-      this._debugLine(`WebSocket ${path} refused with HTTP ${refusal.status}: ${refusal.body}`);
+      this.#debugLine(`WebSocket ${path} refused with HTTP ${refusal.status}: ${refusal.body}`);
       writeHandshakeRejection(socket, refusal.status, refusal.body, 'headers' in refusal ? refusal.headers : undefined);
       return;
     }
-    const ws = new WebSocket(this, req, socket, head, route.options, route.params);
-    ws._hooks = hooks;
-    this._connections.add(ws);
+    const conn = new Connection(this.#owner, req, socket, head, path, queryString, route.options, route.params, hooks);
+    this.#connections.add(conn);
     let result: Promise<void> | void;
     try {
-      result = run(ws);
+      result = run(conn.ws);
     } catch (err) {
-      this.handlerSettled(ws, true, err);
+      conn.handlerSettled(true, err);
       return;
     }
     if (result !== undefined && typeof (result as Promise<void>).then === 'function') {
       // Bound to the connection: two small bound functions per connection instead of two closures and a context.
-      result.then(handlerFulfilled.bind(ws), handlerRejected.bind(ws));
+      result.then(handlerFulfilled.bind(conn), handlerRejected.bind(conn));
     } else {
-      this.handlerSettled(ws, false, undefined);
+      conn.handlerSettled(false, undefined);
     }
   }
 
   /** Refuse a handshake with a plain-text HTTP response and drop the socket (e.g. 403 when no route matches). */
   reject(socket: Duplex, status: number, body: string, headers?: Readonly<Record<string, string>>): void {
-    this._debugLine(`WebSocket handshake refused with HTTP ${status}: ${body}`);
+    this.#debugLine(`WebSocket handshake refused with HTTP ${status}: ${body}`);
     writeHandshakeRejection(socket, status, body, headers);
   }
 
@@ -156,171 +157,109 @@ export class WebSocketHub implements ConnectionOwner {
    * terminated after the grace period, when it has been logged and abandoned.
    */
   close(graceMs = 5000): Promise<void> {
-    if (this._closing !== null) return this._closing;
-    this._heartbeat.stop();
-    this._closing = new Promise<void>((resolve) => {
-      this._shutdown = { resolve, timer: null, graceMs, abandoning: false };
+    if (this.#closing !== null) return this.#closing;
+    this.#heartbeat.stop();
+    this.#closing = new Promise<void>((resolve) => {
+      this.#shutdown = { resolve, timer: null, graceMs, abandoning: false };
     });
-    for (const ws of [...this._connections]) {
-      if (ws.state === WebSocketState.CONNECTING) {
-        ws._refuse(503, 'Server is shutting down', CloseCode.GOING_AWAY, 'Server shutting down');
-      } else if (ws.state === WebSocketState.CONNECTED) {
-        void ws.close(CloseCode.GOING_AWAY, 'Server shutting down');
-      }
-    }
-    const shutdown = this._shutdown as NonNullable<WebSocketHub['_shutdown']>;
-    if (this._connections.size > 0) shutdown.timer = setTimeout(() => this._abandon(), graceMs);
-    this._checkShutdown();
-    return this._closing;
+    for (const conn of [...this.#connections]) conn.shutdown();
+    const shutdown = this.#shutdown as unknown as Shutdown;
+    if (this.#connections.size > 0) shutdown.timer = setTimeout(() => this.#abandon(), graceMs);
+    this.#checkShutdown();
+    return this.#closing;
   }
 
-  /** @internal */
-  serverFor(maxPayloadBytes: number): RawSocketServer {
-    let server = this._servers.get(maxPayloadBytes);
+  #serverFor(maxPayloadBytes: number): RawSocketServer {
+    let server = this.#servers.get(maxPayloadBytes);
     if (server === undefined) {
       server = new WebSocketServer({
         WebSocket: OwnedRawSocket,
         noServer: true,
         clientTracking: false,
         maxPayload: maxPayloadBytes,
-        perMessageDeflate: this._perMessageDeflate,
+        perMessageDeflate: this.#perMessageDeflate,
         handleProtocols: chooseSubprotocol,
       });
-      this._servers.set(maxPayloadBytes, server);
+      this.#servers.set(maxPayloadBytes, server);
     }
     return server;
   }
 
-  /** @internal */
-  refuse(ws: WebSocket, socket: Duplex, status: number, body: string): void {
-    this._debugLine(`WebSocket ${ws.path} refused with HTTP ${status}: ${body} (close ${ws.closeCode})`);
-    writeHandshakeRejection(socket, status, body);
-  }
-
-  /** @internal */
-  opened(ws: WebSocket): void {
-    ws._phase |= OPENED;
-    if (this._debug) {
-      const sub = ws.subprotocol === null ? '' : ` subprotocol ${ws.subprotocol}`;
-      this._log.debug(`WebSocket ${ws.path} open from ${ws.client.host}:${ws.client.port}${sub}`);
+  #opened(conn: Connection): void {
+    if (this.#debug) {
+      const sub = conn.ws.subprotocol === null ? '' : ` subprotocol ${conn.ws.subprotocol}`;
+      this.#log.debug(`WebSocket ${conn.path} open from ${conn.host}:${conn.port}${sub}`);
     }
-    const [interval, timeout] = this._defaultHeartbeat;
-    this._heartbeat.watch(interval, timeout);
-    const options = ws._limits;
-    this._heartbeat.watch(options.heartbeatIntervalMs, options.heartbeatTimeoutMs);
+    const [interval, timeout] = this.#defaultHeartbeat;
+    this.#heartbeat.watch(interval, timeout);
+    this.#heartbeat.watch(conn.options.heartbeatIntervalMs, conn.options.heartbeatTimeoutMs);
   }
 
-  /** @internal */
-  socketClosed(ws: WebSocket): void {
-    if (!this._connections.has(ws) || (ws._phase & SOCKET_CLOSED) !== 0) return;
-    ws._phase |= SOCKET_CLOSED;
-    if ((ws._phase & HANDLER_DONE) !== 0) this._finish(ws);
-    else this._checkShutdown();
-  }
-
-  /** @internal */
-  handlerSettled(ws: WebSocket, threw: boolean, error: unknown): void {
-    if (!this._connections.has(ws) || (ws._phase & HANDLER_DONE) !== 0) return; // abandoned at shutdown
-    ws._phase |= HANDLER_DONE;
-    if (threw) {
-      ws._handlerError = error;
-      if (error instanceof WebSocketConnectionError && ws.state === WebSocketState.DISCONNECTED) {
-        this._debugLine(`WebSocket ${ws.path} handler ended by the closed connection: ${error.message}`);
-      }
-      // An HTTP error thrown before accept() (a bad query value, a failed auth check) keeps its 4xx status.
-      const status = handshakeStatus(error);
-      if (ws.state !== WebSocketState.CONNECTING || status >= 500) {
-        const action = ws.state === WebSocketState.CONNECTING ? `refused the handshake with HTTP ${status}` : 'closed with 1011';
-        if (!(error instanceof WebSocketConnectionError && ws.state === WebSocketState.DISCONNECTED)) {
-          this._log.error(`WebSocket handler for ${ws.path} threw; ${action}`, error);
-        }
-      }
-      if (ws.state === WebSocketState.CONNECTING) {
-        const message = status < 500 && error instanceof Error ? error.message : 'Internal Server Error';
-        ws._refuse(status, message, CloseCode.INTERNAL_ERROR, 'Internal server error');
-      } else if (ws.state === WebSocketState.CONNECTED) {
-        void ws.close(CloseCode.INTERNAL_ERROR, 'Internal server error');
-      }
-    } else if (ws.state === WebSocketState.CONNECTING) {
-      this._debugLine(`WebSocket handler for ${ws.path} returned without calling accept() or close(); refusing`);
-      ws._refuse(403, '', 4403, 'Handler returned without accepting the connection');
-    } else if (ws.state === WebSocketState.CONNECTED) {
-      void ws.close(CloseCode.NORMAL);
+  #finish(conn: Connection): void {
+    if (!this.#connections.delete(conn)) return;
+    const durationMs = monotonicMs() - conn.startedAt;
+    const code = conn.closeCode ?? CloseCode.ABNORMAL;
+    const reason = conn.closeReason ?? '';
+    if (conn.wasOpen) {
+      this.#debugLine(`WebSocket ${conn.path} closed ${code}${reason === '' ? '' : ` ${reason}`} after ${durationMs} ms`);
     }
-    if ((ws._phase & SOCKET_CLOSED) !== 0) this._finish(ws);
-  }
-
-  private _finish(ws: WebSocket): void {
-    if (!this._connections.delete(ws)) return;
-    const durationMs = monotonicMs() - ws._startedAt;
-    const code = ws.closeCode ?? CloseCode.ABNORMAL;
-    const reason = ws.closeReason ?? '';
-    if ((ws._phase & OPENED) !== 0) {
-      this._debugLine(`WebSocket ${ws.path} closed ${code}${reason === '' ? '' : ` ${reason}`} after ${durationMs} ms`);
-    }
-    const hooks = ws._hooks;
-    ws._hooks = undefined;
+    const hooks = conn.hooks;
+    conn.hooks = undefined;
     if (hooks?.onEnd !== undefined) {
-      const error = ws._handlerError;
+      const error = conn.handlerError;
       const info: WebSocketEndInfo =
         error === undefined ? { code, reason, durationMs } : { code, reason, durationMs, error };
       try {
-        hooks.onEnd(ws, info);
+        hooks.onEnd(conn.ws, info);
       } catch (err) {
-        this._log.error(`WebSocket onEnd hook for ${ws.path} threw`, err);
+        this.#log.error(`WebSocket onEnd hook for ${conn.path} threw`, err);
       }
     }
-    if (this._connections.size === 0) this._heartbeat.stop();
-    this._checkShutdown();
+    if (this.#connections.size === 0) this.#heartbeat.stop();
+    this.#checkShutdown();
   }
 
-  private _abandon(): void {
-    const shutdown = this._shutdown;
+  #abandon(): void {
+    const shutdown = this.#shutdown;
     if (shutdown === null) return;
     shutdown.timer = null;
     shutdown.abandoning = true;
-    for (const ws of this._connections) if ((ws._phase & SOCKET_CLOSED) === 0) ws._terminate();
-    this._checkShutdown();
+    for (const conn of this.#connections) if ((conn.word & SOCKET_GONE) === 0) conn.terminate();
+    this.#checkShutdown();
   }
 
-  private _checkShutdown(): void {
-    const shutdown = this._shutdown;
+  #checkShutdown(): void {
+    const shutdown = this.#shutdown;
     if (shutdown === null) return;
-    if (this._connections.size > 0) {
+    if (this.#connections.size > 0) {
       if (!shutdown.abandoning) return;
-      for (const ws of this._connections) if ((ws._phase & SOCKET_CLOSED) === 0) return;
-      for (const ws of [...this._connections]) {
-        this._log.error(
-          `WebSocket handler for ${ws.path} was still running ${shutdown.graceMs} ms after shutdown began; ` +
+      for (const conn of this.#connections) if ((conn.word & SOCKET_GONE) === 0) return;
+      for (const conn of [...this.#connections]) {
+        if (!this.#connections.has(conn)) continue; // finished by an earlier turn of this loop
+        this.#log.error(
+          `WebSocket handler for ${conn.path} was still running ${shutdown.graceMs} ms after shutdown began; ` +
             'its socket is closed and the handler is abandoned (make it return when receive() ends)',
         );
-        ws._phase |= HANDLER_DONE;
-        this._finish(ws);
+        conn.settle(HANDLER_DONE);
       }
       return;
     }
     if (shutdown.timer !== null) clearTimeout(shutdown.timer);
-    this._shutdown = null;
+    this.#shutdown = null;
     shutdown.resolve();
   }
 
-  private _debugLine(message: string): void {
-    if (this._debug) this._log.debug(message);
+  #debugLine(message: string): void {
+    if (this.#debug) this.#log.debug(message);
   }
 }
 
 /** A connection's handler promise fulfilled (`this` is the connection). */
-function handlerFulfilled(this: WebSocket): void {
-  this._owner.handlerSettled(this, false, undefined);
+function handlerFulfilled(this: Connection): void {
+  this.handlerSettled(false, undefined);
 }
 
 /** A connection's handler promise rejected (`this` is the connection). */
-function handlerRejected(this: WebSocket, error: unknown): void {
-  this._owner.handlerSettled(this, true, error);
-}
-
-/** The HTTP status a handshake refused by a thrown error gets: the error's own 4xx `status`, else 500. */
-function handshakeStatus(error: unknown): number {
-  const status = typeof error === 'object' && error !== null ? (error as { status?: unknown }).status : undefined;
-  return typeof status === 'number' && Number.isInteger(status) && status >= 400 && status < 500 ? status : 500;
+function handlerRejected(this: Connection, error: unknown): void {
+  this.handlerSettled(true, error);
 }

@@ -1,10 +1,9 @@
 import type { Duplex } from 'node:stream';
 import { DrainWaiters } from './backpressure';
 import { CloseCode } from './close-codes';
-import { disconnectedError, WebSocketConnectionError } from './errors';
-import { FrameType, WebSocketState } from './frame-type';
+import type { WebSocketConnectionError } from './errors';
+import { FrameType } from './frame-type';
 import { BINARY_FRAME, TEXT_FRAME, writeFrameDirect } from './frame-writer';
-import { MessageInbox } from './inbox';
 import type { ResolvedWebSocketOptions } from './options';
 import type { OwnedRawSocket } from './raw-socket';
 
@@ -28,60 +27,52 @@ export function describe(value: unknown): string {
   return typeof value;
 }
 
+/** What the outbox needs from the connection that owns it. */
+export interface OutboxOwner {
+  /** The route's limits: `frameType`, `sendHighWaterBytes`, `maxBufferedBytes`. */
+  readonly options: ResolvedWebSocketOptions;
+  /** True while the state machine is CONNECTED. */
+  readonly connected: boolean;
+  /** "WebSocket connection is not active", with the close code and reason when there are some. */
+  notActive(): WebSocketConnectionError;
+  /** The backlog passed `maxBufferedBytes`: close with 1013 and drop the peer; returns the error for the send. */
+  overflowed(): WebSocketConnectionError;
+}
+
 /**
- * The sending half of a connection, plus the state both halves share: send text, bytes and JSON with
- * backpressure (`sendHighWaterBytes`) and a hard cap on the backlog (`maxBufferedBytes` → close 1013).
+ * The sending half of a connection and the only writer to it: frames text, bytes and JSON (small frames directly,
+ * the rest through `ws`), with backpressure (`sendHighWaterBytes`) and a hard cap on the backlog
+ * (`maxBufferedBytes` → close 1013). It holds the transport: the TCP/TLS socket from the upgrade request and, once
+ * accepted, the `ws` socket on top of it.
  */
-export abstract class MessageOutbox extends MessageInbox {
-  protected _state: WebSocketState = WebSocketState.CONNECTING;
-  protected _raw: OwnedRawSocket | null = null;
-  protected _closeCode: number | null = null;
-  protected _closeReason: string | null = null;
-  private _drain: DrainWaiters | null = null;
+export class Outbox {
+  /** The `ws` socket, from `accept()` on. */
+  raw: OwnedRawSocket | null = null;
+  /** Sends parked until the socket drains; allocated only for a connection that has to wait. */
+  private drain: DrainWaiters | null = null;
 
-  protected constructor(
-    options: ResolvedWebSocketOptions,
-    protected readonly _socket: Duplex,
-  ) {
-    super(options);
-  }
+  constructor(
+    private readonly owner: OutboxOwner,
+    /** The socket of the upgrade request. */
+    readonly socket: Duplex,
+  ) {}
 
-  /** CONNECTING until accepted, CONNECTED while open, DISCONNECTED once closed or refused. */
-  get state(): WebSocketState {
-    return this._state;
-  }
-
-  /** True while messages can be sent and received. */
-  get isConnected(): boolean {
-    return this._state === WebSocketState.CONNECTED && (this._raw as OwnedRawSocket).readyState === OPEN;
-  }
-
-  /** The close code once closed (ours if we closed first, the peer's otherwise, 1006 if dropped), else null. */
-  get closeCode(): number | null {
-    return this._closeCode;
-  }
-
-  /** The close reason once closed, else null. */
-  get closeReason(): string | null {
-    return this._closeReason;
+  /** True while messages can be sent: CONNECTED and the `ws` socket open. */
+  get open(): boolean {
+    return this.owner.connected && (this.raw as OwnedRawSocket).readyState === OPEN;
   }
 
   /** Bytes queued for sending but not yet handed to the kernel. */
   get bufferedAmount(): number {
-    return this._raw === null ? 0 : this._raw.bufferedAmount;
+    return this.raw === null ? 0 : this.raw.bufferedAmount;
   }
 
-  /**
-   * Send a message: strings as text frames (binary when frameType is BINARY), bytes as binary frames. Resolves
-   * once handed to the socket, or once it drains if more than `sendHighWaterBytes` are waiting.
-   */
+  /** Strings as text frames (binary when frameType is BINARY), bytes as binary frames. */
   send(data: string | Uint8Array): Promise<void> {
-    const raw = this._raw;
-    if (this._state !== WebSocketState.CONNECTED || raw === null || raw.readyState !== OPEN) {
-      return failed(this._notActive());
-    }
+    const raw = this.raw;
+    if (!this.owner.connected || raw === null || raw.readyState !== OPEN) return failed(this.owner.notActive());
     if (typeof data === 'string') {
-      if (this._opts.frameType === FrameType.BINARY) {
+      if (this.owner.options.frameType === FrameType.BINARY) {
         if (!writeFrameDirect(raw, BINARY_FRAME, data)) raw.send(data, BINARY_SEND);
       } else if (!writeFrameDirect(raw, TEXT_FRAME, data)) {
         raw.send(data);
@@ -91,38 +82,34 @@ export abstract class MessageOutbox extends MessageInbox {
     } else {
       return failed(new TypeError(`WebSocket data must be string or bytes, got ${describe(data)}`));
     }
-    return this._afterSend(raw);
+    return this.afterSend(raw);
   }
 
-  /** Send a text frame, whatever the frame type. */
+  /** A text frame, whatever the frame type. */
   sendText(data: string): Promise<void> {
-    const raw = this._raw;
-    if (this._state !== WebSocketState.CONNECTED || raw === null || raw.readyState !== OPEN) {
-      return failed(this._notActive());
-    }
+    const raw = this.raw;
+    if (!this.owner.connected || raw === null || raw.readyState !== OPEN) return failed(this.owner.notActive());
     if (typeof data !== 'string') {
       return failed(new TypeError(`WebSocket sendText() data must be a string, got ${describe(data)}`));
     }
     if (!writeFrameDirect(raw, TEXT_FRAME, data)) raw.send(data);
-    return this._afterSend(raw);
+    return this.afterSend(raw);
   }
 
-  /** Send a binary frame; a string is sent as its UTF-8 bytes. */
+  /** A binary frame; a string goes out as its UTF-8 bytes. */
   sendBytes(data: Uint8Array | string): Promise<void> {
-    const raw = this._raw;
-    if (this._state !== WebSocketState.CONNECTED || raw === null || raw.readyState !== OPEN) {
-      return failed(this._notActive());
-    }
+    const raw = this.raw;
+    if (!this.owner.connected || raw === null || raw.readyState !== OPEN) return failed(this.owner.notActive());
     if (typeof data !== 'string' && !(data instanceof Uint8Array)) {
       return failed(new TypeError(`WebSocket data must be string or bytes, got ${describe(data)}`));
     }
     if (!writeFrameDirect(raw, BINARY_FRAME, data)) raw.send(data, BINARY_SEND);
-    return this._afterSend(raw);
+    return this.afterSend(raw);
   }
 
-  /** Send `value` as JSON (a binary frame when frameType is BINARY); cyclic or BigInt values raise a TypeError. */
+  /** `value` as JSON (a binary frame when frameType is BINARY); cyclic or BigInt values raise a TypeError. */
   sendJson(value: unknown): Promise<void> {
-    if (!this.isConnected) return failed(this._notActive());
+    if (!this.open) return failed(this.owner.notActive());
     let text: string | undefined;
     try {
       text = JSON.stringify(value);
@@ -135,51 +122,36 @@ export abstract class MessageOutbox extends MessageInbox {
     return this.send(text);
   }
 
-  /** Mark the connection closed with `code`/`reason` and wake whoever waits on it (readers, parked sends). */
-  protected _markClosed(code: number, reason: string): void {
-    this._state = WebSocketState.DISCONNECTED;
-    this._closeCode = code;
-    this._closeReason = reason;
-    this._wakeReader();
-    if (this._drain !== null) {
-      this._drain.settle(this._notActive());
-      this._drain = null;
+  /** The connection closed: sends waiting for a drain fail with "not active". */
+  closed(): void {
+    if (this.drain !== null) {
+      this.drain.settle(this.owner.notActive());
+      this.drain = null;
     }
   }
 
-  /** "WebSocket disconnected: <code> <reason>" for the way this connection closed. */
-  protected _closedError(): WebSocketConnectionError {
-    return disconnectedError(this._closeCode ?? CloseCode.ABNORMAL, this._closeReason ?? '');
-  }
-
-  /** "WebSocket connection is not active", with the close code and reason when there are some. */
-  protected _notActive(): WebSocketConnectionError {
-    return new WebSocketConnectionError('WebSocket connection is not active', {
-      errorCode: 'SERV_WS_NOT_ACTIVE',
-      code: this._closeCode ?? undefined,
-      reason: this._closeReason ?? undefined,
-    });
+  /** Close the `ws` socket with 1013 and drop it without waiting for the peer's close frame. */
+  overflow(reason: string): void {
+    const raw = this.raw as OwnedRawSocket;
+    raw.close(CloseCode.TRY_AGAIN_LATER, reason);
+    raw.terminate();
   }
 
   /** Resolve at once unless the backlog is above the high-water mark (wait for drain) or the cap (drop the peer). */
-  private _afterSend(raw: OwnedRawSocket): Promise<void> {
+  private afterSend(raw: OwnedRawSocket): Promise<void> {
     const buffered = raw.bufferedAmount;
-    if (buffered <= this._opts.sendHighWaterBytes && buffered <= this._opts.maxBufferedBytes) return RESOLVED;
-    if (buffered > this._opts.maxBufferedBytes) {
-      // The peer is not reading; waiting for its close frame would keep the backlog alive, so drop it now.
-      this._markClosed(CloseCode.TRY_AGAIN_LATER, 'Send buffer limit exceeded');
-      raw.close(CloseCode.TRY_AGAIN_LATER, 'Send buffer limit exceeded');
-      raw.terminate();
-      return failed(this._closedError());
-    }
-    if (!this._socket.writableNeedDrain) return RESOLVED; // below the socket's own mark: no 'drain' will come
-    if (this._drain === null) {
-      const drain = (this._drain = new DrainWaiters());
-      this._socket.once('drain', () => {
-        if (this._drain === drain) this._drain = null;
+    const options = this.owner.options;
+    if (buffered <= options.sendHighWaterBytes && buffered <= options.maxBufferedBytes) return RESOLVED;
+    // The peer is not reading; waiting for its close frame would keep the backlog alive, so drop it now.
+    if (buffered > options.maxBufferedBytes) return failed(this.owner.overflowed());
+    if (!this.socket.writableNeedDrain) return RESOLVED; // below the socket's own mark: no 'drain' will come
+    if (this.drain === null) {
+      const drain = (this.drain = new DrainWaiters());
+      this.socket.once('drain', () => {
+        if (this.drain === drain) this.drain = null;
         drain.settle(null);
       });
     }
-    return this._drain.wait();
+    return this.drain.wait();
   }
 }

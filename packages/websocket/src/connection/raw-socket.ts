@@ -2,10 +2,10 @@ import { WebSocket as WsWebSocket, type RawData, type Server } from 'ws';
 
 /** What a raw `ws` socket reports to the Serv connection that owns it. */
 export interface RawSocketOwner {
-  _onMessage(data: Buffer, isBinary: boolean): void;
-  _onPong(): void;
-  _onRawError(error: Error): void;
-  _onRawClose(code: number, reason: Buffer): void;
+  message(data: Buffer, isBinary: boolean): void;
+  pong(): void;
+  rawError(error: Error): void;
+  rawClose(code: number, reason: Buffer): void;
 }
 
 /**
@@ -30,17 +30,17 @@ export function listenToRawSocket(raw: OwnedRawSocket, owner: RawSocketOwner): v
 }
 
 function onMessage(this: OwnedRawSocket, data: Buffer, isBinary: boolean): void {
-  (this.owner as RawSocketOwner)._onMessage(data, isBinary);
+  (this.owner as RawSocketOwner).message(data, isBinary);
 }
 
 function onPong(this: OwnedRawSocket): void {
-  (this.owner as RawSocketOwner)._onPong();
+  (this.owner as RawSocketOwner).pong();
 }
 
 function onError(this: OwnedRawSocket, error: Error): void {
-  (this.owner as RawSocketOwner)._onRawError(error);
+  (this.owner as RawSocketOwner).rawError(error);
 }
 
 function onClose(this: OwnedRawSocket, code: number, reason: Buffer): void {
-  (this.owner as RawSocketOwner)._onRawClose(code, reason);
+  (this.owner as RawSocketOwner).rawClose(code, reason);
 }

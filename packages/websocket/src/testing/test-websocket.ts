@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { WebSocket as WsClient, type RawData } from 'ws';
-import { disconnectedError, type WebSocketConnectionError } from '../connection/errors';
-import { MessageInbox } from '../connection/inbox';
+import { disconnectedError } from '../connection/errors';
+import { Inbox, MessageIterator, WANT_ANY, WANT_BYTES, WANT_TEXT } from '../connection/inbox';
 import { resolveWebSocketOptions } from '../connection/options';
 
 /** Options for `connectTestWebSocket()`. */
@@ -41,34 +41,64 @@ const CLIENT_OPTIONS = resolveWebSocketOptions({}, { maxMessageBytes: Number.MAX
  * A WebSocket client for tests: every message is queued from the moment the connection opens, and is read with
  * the same `receive*()` calls a handler uses (text → string, binary → Buffer).
  */
-export class TestWebSocket extends MessageInbox {
+export class TestWebSocket {
   /** Resolves with the close code and reason once the connection is closed, whoever closed it. */
   readonly closed: Promise<TestWebSocketClose>;
-  private _closeCode: number | null = null;
-  private _closeReason: string | null = null;
+  #closeCode: number | null = null;
+  #closeReason: string | null = null;
+  /** The same inbound queue a server-side connection reads from. */
+  readonly #inbox = new Inbox({
+    options: CLIENT_OPTIONS,
+    readError: () => (this.#closeCode === null ? null : disconnectedError(this.#closeCode, this.#closeReason ?? '')),
+    setBacklogged: (paused) => (paused ? this.raw.pause() : this.raw.resume()),
+  });
 
   /** @internal Use `connectTestWebSocket()`. */
   constructor(readonly raw: WsClient) {
-    super(CLIENT_OPTIONS);
-    raw.on('message', (data: RawData, isBinary: boolean) => this._push(data as Buffer, isBinary));
+    raw.on('message', (data: RawData, isBinary: boolean) => this.#inbox.push(data as Buffer, isBinary));
     this.closed = new Promise((resolve) => {
       raw.once('close', (code: number, reason: Buffer) => {
-        this._closeCode = code;
-        this._closeReason = reason.toString();
-        this._wakeReader();
-        resolve({ code, reason: this._closeReason });
+        this.#closeCode = code;
+        this.#closeReason = reason.toString();
+        this.#inbox.end();
+        resolve({ code, reason: this.#closeReason });
       });
     });
   }
 
   /** The close code once closed, else null. */
   get closeCode(): number | null {
-    return this._closeCode;
+    return this.#closeCode;
   }
 
   /** The close reason once closed, else null. */
   get closeReason(): string | null {
-    return this._closeReason;
+    return this.#closeReason;
+  }
+
+  /** Next message: `string` for text frames, `Buffer` for binary frames; rejects once the connection is closed. */
+  receive(): Promise<string | Buffer> {
+    return this.#inbox.take(WANT_ANY) as Promise<string | Buffer>;
+  }
+
+  /** Next message, which must be a text frame. */
+  receiveText(): Promise<string> {
+    return this.#inbox.take(WANT_TEXT) as Promise<string>;
+  }
+
+  /** Next message, which must be a binary frame. */
+  receiveBytes(): Promise<Buffer> {
+    return this.#inbox.take(WANT_BYTES) as Promise<Buffer>;
+  }
+
+  /** Next message parsed as JSON. */
+  receiveJson<T = unknown>(): Promise<T> {
+    return this.#inbox.takeJson<T>();
+  }
+
+  /** Messages in arrival order; the loop ends quietly when the connection closes. */
+  [Symbol.asyncIterator](): AsyncIterableIterator<string | Buffer> {
+    return new MessageIterator(this.#inbox);
   }
 
   /** The subprotocol the server accepted, or null. */
@@ -90,7 +120,7 @@ export class TestWebSocket extends MessageInbox {
 
   /** Start the closing handshake (default 1000, no reason) and wait until the connection is closed. */
   close(code = 1000, reason = ''): Promise<TestWebSocketClose> {
-    if (this._closeCode === null) this.raw.close(code, reason);
+    if (this.#closeCode === null) this.raw.close(code, reason);
     return this.closed;
   }
 
@@ -98,15 +128,6 @@ export class TestWebSocket extends MessageInbox {
   terminate(): Promise<TestWebSocketClose> {
     this.raw.terminate();
     return this.closed;
-  }
-
-  protected _readError(): WebSocketConnectionError | null {
-    return this._closeCode === null ? null : disconnectedError(this._closeCode, this._closeReason ?? '');
-  }
-
-  protected _setBacklogged(paused: boolean): void {
-    if (paused) this.raw.pause();
-    else this.raw.resume();
   }
 }
 

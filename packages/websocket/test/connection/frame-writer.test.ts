@@ -2,11 +2,12 @@ import type { Socket } from 'node:net';
 import { FrameType, type WebSocket } from '../../src/connection';
 import { MAX_DIRECT_PAYLOAD_BYTES as LIMIT, writeFrameDirect, TEXT_FRAME } from '../../src/connection/frame-writer';
 import type { OwnedRawSocket } from '../../src/connection/raw-socket';
+import { connectionOf } from '../../src/connection/websocket';
 import { captureRoute, Harness, rawHandshake } from './harness';
 
 /** The `ws` socket under a Serv connection. */
 function rawOf(ws: WebSocket): OwnedRawSocket {
-  return (ws as unknown as { _raw: OwnedRawSocket })._raw;
+  return connectionOf(ws).outbox.raw as OwnedRawSocket;
 }
 
 /**

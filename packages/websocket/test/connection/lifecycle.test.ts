@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import { WebSocketConnectionError, type WebSocket, type WebSocketEndInfo } from '../../src/connection';
 import { WebSocketHandshakeError } from '../../src/testing';
+import { heartbeatTimerOf } from '../../src/connection/hub';
 import { deferred, Harness, rawHandshake } from './harness';
 
 describe('WebSocket connection lifecycle', () => {
@@ -196,8 +197,8 @@ describe('WebSocket connection lifecycle', () => {
         },
         hooks: { onEnd: () => ++ends === 2 && bothEnded.resolve() },
       });
-      // The timer is unref'd, so it is invisible to process.getActiveResourcesInfo(); look at the hub's own field.
-      const timer = () => (harness.hub as unknown as { _heartbeat: { _timer: unknown } })._heartbeat._timer;
+      // The timer is unref'd, so it is invisible to process.getActiveResourcesInfo(); look at the hub's own timer.
+      const timer = () => heartbeatTimerOf(harness.hub).current;
       expect(timer()).toBeNull();
       const first = await harness.connect('/ws');
       const second = await harness.connect('/ws');

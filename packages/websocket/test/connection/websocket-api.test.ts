@@ -5,6 +5,7 @@ import {
   WebSocketState,
   type WebSocket,
 } from '../../src/connection';
+import { connectionOf } from '../../src/connection/websocket';
 import { captureRoute, deferred, Harness } from './harness';
 
 describe('WebSocket API', () => {
@@ -284,7 +285,7 @@ describe('WebSocket API', () => {
       const first = ws.receive();
       // Runs right after Serv's own 'message' listener: the message is held for `first`, not yet delivered.
       const second = new Promise<unknown>((resolve) => {
-        (ws as unknown as { _raw: import('ws').WebSocket })._raw.once('message', () => {
+        (connectionOf(ws).outbox.raw as import('ws').WebSocket).once('message', () => {
           resolve(ws.receive().catch((err: unknown) => err));
         });
       });

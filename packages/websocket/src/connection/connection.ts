@@ -1,0 +1,334 @@
+import { STATUS_CODES, type IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { closeCodeOfWsError, peerAddress } from '../internals/ws-internals';
+import { assertCloseArguments, closeCodeToHttpStatus, CloseCode } from './close-codes';
+import { monotonicMs } from './clock';
+import * as S from './connection-state';
+import { disconnectedError, WebSocketConnectionError, WebSocketError } from './errors';
+import { applyHandlerOutcome } from './handler-outcome';
+import { parseSubprotocols, writeHandshakeRejection } from './handshake';
+import type { WebSocketHandlerHooks, WebSocketLog } from './hooks';
+import { Inbox, type InboxOwner } from './inbox';
+import type { ResolvedWebSocketOptions } from './options';
+import { failed, Outbox, RESOLVED, type OutboxOwner } from './outbox';
+import { headersFromText } from './request-info';
+import { listenToRawSocket, type OwnedRawSocket, type RawSocketOwner, type RawSocketServer } from './raw-socket';
+import { withSubprotocol } from './subprotocol-choice';
+import { WebSocket } from './websocket';
+
+/** What a connection needs from the hub that owns it (one object per hub, not per connection). */
+export interface ConnectionOwner extends WebSocketLog {
+  /** The `ws` server (noServer mode) that upgrades sockets with this payload limit. */
+  serverFor(maxPayloadBytes: number): RawSocketServer;
+  /** The handshake completed. */
+  opened(conn: Connection): void;
+  /** The socket closed or the handler settled (`conn.ended` says whether both have). */
+  settled(conn: Connection): void;
+}
+
+/** What only exists between the upgrade request and `accept()`/refusal. */
+interface PendingHandshake {
+  readonly req: IncomingMessage;
+  readonly head: Buffer;
+  readonly onClose: () => void;
+}
+
+const noop = (): void => undefined;
+
+/**
+ * One connection's state machine (connection-state.ts) and the only code that changes it: the handshake
+ * (accept or refuse), events from the `ws` socket, the rate limit, the heartbeat check, closing, and what happens
+ * when the handler settles. It composes an `Inbox` (reads) and an `Outbox` (writes); handlers see it through the
+ * `WebSocket` facade, the hub through the `ConnectionOwner` calls.
+ */
+export class Connection implements InboxOwner, OutboxOwner, RawSocketOwner {
+  /** The public face handed to the handler. */
+  readonly ws: WebSocket;
+  readonly inbox: Inbox;
+  readonly outbox: Outbox;
+  /** The state word: see connection-state.ts. */
+  word = S.CONNECTING;
+  closeCode: number | null = null;
+  closeReason: string | null = null;
+  /** Handshake headers as "name\nvalue\n…" (one flat string instead of Node's array of small strings), parsed on first use. */
+  headers: string | Record<string, string>;
+  readonly host: string;
+  readonly port: number;
+  /** Set by the integration layer: its per-connection object (its `ConnectionContext`), for the `onEnd` hook. */
+  scope: unknown = undefined;
+  /** What the handler threw, if it did. */
+  handlerError: unknown = undefined;
+  /** `monotonicMs()` when the upgrade request arrived. */
+  readonly startedAt = monotonicMs();
+  private pending: PendingHandshake | null;
+  private windowStart = 0;
+  private windowCount = 0;
+  /** Heartbeat: peer activity (message or pong) since the last ping. */
+  private seen = true;
+  /** Heartbeat: `monotonicMs()` of the last ping (or of the handshake). */
+  private pingAt = 0;
+
+  constructor(
+    private readonly owner: ConnectionOwner,
+    req: IncomingMessage,
+    socket: Duplex,
+    head: Buffer,
+    /** The request path, as sent (not percent-decoded), split from the query once. */
+    readonly path: string,
+    /** The raw query string without `?`. */
+    readonly queryString: string,
+    /** The route's resolved limits. */
+    readonly options: ResolvedWebSocketOptions,
+    /** Route parameters, set by the routing layer. */
+    public params: Record<string, unknown>,
+    /** The hooks passed to `WebSocketHub.handle()`. */
+    public hooks: WebSocketHandlerHooks | undefined,
+  ) {
+    this.headers = req.rawHeaders.join('\n');
+    const peer = peerAddress(socket);
+    this.host = peer.address ?? '';
+    this.port = peer.port ?? 0;
+    this.inbox = new Inbox(this);
+    this.outbox = new Outbox(this, socket);
+    this.ws = new WebSocket(this);
+    // Until accept() hands the socket to ws, a vanished peer or a socket error is ours to notice.
+    this.pending = { req, head, onClose: () => this.transportGone() };
+    socket.on('close', this.pending.onClose);
+    socket.on('error', noop);
+  }
+
+  /** True while the state machine is OPEN. */
+  get connected(): boolean {
+    return (this.word & S.STATE_MASK) === S.OPEN;
+  }
+
+  /** True once the socket is closed and the handler settled. */
+  get ended(): boolean {
+    return (this.word & S.ENDED) === S.ENDED;
+  }
+
+  /** True if `accept()` ever completed. */
+  get wasOpen(): boolean {
+    return (this.word & S.WAS_OPEN) !== 0;
+  }
+
+  /** Complete the handshake, optionally choosing one of the client's subprotocols; only once. */
+  accept(subprotocol: string | undefined, offered: readonly string[]): Promise<void> {
+    if (this.outbox.raw !== null) {
+      return failed(
+        new WebSocketConnectionError('WebSocket connection already established', {
+          errorCode: 'SERV_WS_ALREADY_ESTABLISHED',
+        }),
+      );
+    }
+    const pending = this.pending;
+    if ((this.word & S.STATE_MASK) === S.CLOSED || pending === null) return failed(this.closedError());
+    if (subprotocol !== undefined && !offered.includes(subprotocol)) {
+      const list = offered.map((p) => `"${p}"`).join(', ') || 'none';
+      return failed(
+        new WebSocketError(
+          `Cannot accept subprotocol ${JSON.stringify(subprotocol)} on ${this.path}: the client offered ${list}`,
+          { errorCode: 'SERV_WS_SUBPROTOCOL' },
+        ),
+      );
+    }
+    const server = this.owner.serverFor(this.options.maxMessageBytes);
+    withSubprotocol(subprotocol ?? null, () =>
+      server.handleUpgrade(pending.req, this.outbox.socket, pending.head, (raw) => this.attach(raw)),
+    );
+    if (this.outbox.raw === null) {
+      // ws destroyed the socket instead of upgrading it: the client was already gone.
+      this.markClosed(CloseCode.ABNORMAL, 'Client went away before the handshake completed');
+      return failed(this.closedError());
+    }
+    this.owner.opened(this);
+    return RESOLVED;
+  }
+
+  /** Close with `code` and `reason`; idempotent. Before `accept()` it refuses the handshake with an HTTP status. */
+  close(code: number, reason: string): Promise<void> {
+    assertCloseArguments(code, reason);
+    const state = this.word & S.STATE_MASK;
+    if (state === S.CONNECTING) {
+      this.refuse(closeCodeToHttpStatus(code), reason, code, reason);
+    } else if (state === S.OPEN) {
+      this.markClosed(code, reason);
+      (this.outbox.raw as OwnedRawSocket).close(code, reason);
+    }
+    return RESOLVED;
+  }
+
+  /** Refuse the handshake with an HTTP status (`body` '' = the status text); only while CONNECTING. */
+  refuse(status: number, body: string, code: number, reason: string): void {
+    if ((this.word & S.STATE_MASK) !== S.CONNECTING) return;
+    this.markClosed(code, reason);
+    const text = body === '' ? (STATUS_CODES[status] ?? '') : body;
+    this.owner.debug(`WebSocket ${this.path} refused with HTTP ${status}: ${text} (close ${code})`);
+    writeHandshakeRejection(this.outbox.socket, status, text);
+  }
+
+  /** Server shutdown: refuse a pending handshake with 503, close an open connection with 1001. */
+  shutdown(): void {
+    const state = this.word & S.STATE_MASK;
+    if (state === S.CONNECTING) this.refuse(503, 'Server is shutting down', CloseCode.GOING_AWAY, 'Server shutting down');
+    else if (state === S.OPEN) void this.close(CloseCode.GOING_AWAY, 'Server shutting down');
+  }
+
+  /** Drop the connection without a closing handshake (shutdown grace period over). */
+  terminate(): void {
+    if ((this.word & S.STATE_MASK) !== S.CLOSED) this.markClosed(CloseCode.ABNORMAL, 'Terminated');
+    const raw = this.outbox.raw;
+    if (raw !== null) raw.terminate();
+    else this.outbox.socket.destroy();
+  }
+
+  /** The handler returned (`threw` false) or threw `error`; ignored once abandoned at shutdown. */
+  handlerSettled(threw: boolean, error: unknown): void {
+    if ((this.word & S.HANDLER_DONE) !== 0) return;
+    if (threw) this.handlerError = error;
+    applyHandlerOutcome(this, this.owner, threw, error);
+    this.settle(S.HANDLER_DONE);
+  }
+
+  /** Record one of the two end facts (`S.SOCKET_GONE`, `S.HANDLER_DONE`) once, and tell the owner. */
+  settle(fact: number): void {
+    if ((this.word & fact) !== 0) return;
+    this.word |= fact;
+    this.owner.settled(this);
+  }
+
+  /** A message from ws: heartbeat bookkeeping, rate limit, then the inbox. */
+  message(data: Buffer, isBinary: boolean): void {
+    if ((this.word & S.STATE_MASK) !== S.OPEN) return; // we already closed; the handler is done reading
+    this.seen = true;
+    const limit = this.options.rateLimitMessages;
+    if (limit !== 0) {
+      const now = monotonicMs();
+      if (now - this.windowStart >= this.options.rateLimitIntervalMs) {
+        this.windowStart = now;
+        this.windowCount = 1;
+      } else if (++this.windowCount > limit) {
+        void this.close(CloseCode.POLICY_VIOLATION, 'Rate limit exceeded');
+        return;
+      }
+    }
+    this.inbox.push(data, isBinary);
+  }
+
+  /** A pong: the peer is alive. */
+  pong(): void {
+    this.seen = true;
+  }
+
+  /** ws reported the connection closed (after our close, the peer's, an error or a terminate). */
+  rawClose(code: number, reason: Buffer): void {
+    if ((this.word & S.STATE_MASK) !== S.CLOSED) this.markClosed(code, reason.toString());
+    this.settle(S.SOCKET_GONE);
+  }
+
+  /** ws hit a protocol error (1007 bad UTF-8, 1009 too big…) and is closing with its code. */
+  rawError(error: Error): void {
+    if ((this.word & S.STATE_MASK) === S.OPEN) this.markClosed(closeCodeOfWsError(error), error.message);
+  }
+
+  /**
+   * One heartbeat check: ping when `heartbeatIntervalMs` has passed, terminate a peer that stayed silent for
+   * `heartbeatTimeoutMs` after a ping. Paused (backlogged) connections are skipped: the stall is ours.
+   */
+  heartbeat(now: number): void {
+    const raw = this.outbox.raw;
+    const interval = this.options.heartbeatIntervalMs;
+    if (raw === null || interval === 0 || (this.word & S.STATE_MASK) !== S.OPEN || this.inbox.backlogged) return;
+    if (!this.seen) {
+      if (now - this.pingAt >= this.options.heartbeatTimeoutMs) {
+        this.markClosed(CloseCode.ABNORMAL, 'Heartbeat timeout');
+        raw.terminate();
+      }
+    } else if (now - this.pingAt >= interval) {
+      this.seen = false;
+      this.pingAt = now;
+      raw.ping();
+    }
+  }
+
+  /** The error a read gets when no message is queued: null while open. */
+  readError(): WebSocketConnectionError | null {
+    if ((this.word & S.STATE_MASK) === S.OPEN) return null;
+    return this.outbox.raw === null ? this.notActive() : this.closedError();
+  }
+
+  /** Pause (true) or resume (false) reading from the peer. */
+  setBacklogged(paused: boolean): void {
+    const raw = this.outbox.raw;
+    if (raw === null) return;
+    if (paused) raw.pause();
+    else raw.resume();
+  }
+
+  /** The send backlog passed `maxBufferedBytes`: close with 1013 and drop the peer. */
+  overflowed(): WebSocketConnectionError {
+    this.markClosed(CloseCode.TRY_AGAIN_LATER, 'Send buffer limit exceeded');
+    this.outbox.overflow('Send buffer limit exceeded');
+    return this.closedError();
+  }
+
+  /** "WebSocket disconnected: <code> <reason>" for the way this connection closed. */
+  closedError(): WebSocketConnectionError {
+    return disconnectedError(this.closeCode ?? CloseCode.ABNORMAL, this.closeReason ?? '');
+  }
+
+  /** "WebSocket connection is not active", with the close code and reason when there are some. */
+  notActive(): WebSocketConnectionError {
+    return new WebSocketConnectionError('WebSocket connection is not active', {
+      errorCode: 'SERV_WS_NOT_ACTIVE',
+      code: this.closeCode ?? undefined,
+      reason: this.closeReason ?? undefined,
+    });
+  }
+
+  /** Subprotocols the client offered, in its order. */
+  offeredSubprotocols(): string[] {
+    return parseSubprotocols(this.requestHeaders()['sec-websocket-protocol']) ?? [];
+  }
+
+  /** Handshake request headers with lower-cased names (parsed on first use, then kept). */
+  requestHeaders(): Record<string, string> {
+    const headers = this.headers;
+    return typeof headers === 'string' ? (this.headers = headersFromText(headers)) : headers;
+  }
+
+  /** Move to CLOSED with `code`/`reason` and wake whoever waits on the connection (readers, parked sends). */
+  private markClosed(code: number, reason: string): void {
+    this.word = (this.word & ~S.STATE_MASK) | S.CLOSED;
+    this.closeCode = code;
+    this.closeReason = reason;
+    this.inbox.end();
+    this.outbox.closed();
+  }
+
+  private attach(raw: OwnedRawSocket): void {
+    // Listeners go on inside the upgrade callback, before any frame can be parsed (ws issue #1322).
+    listenToRawSocket(raw, this);
+    this.outbox.raw = raw;
+    this.word = (this.word & ~S.STATE_MASK) | S.OPEN | S.WAS_OPEN;
+    this.pingAt = monotonicMs();
+    this.dropPending();
+  }
+
+  /** The socket closed before `ws` took it over. */
+  private transportGone(): void {
+    if ((this.word & S.STATE_MASK) === S.CONNECTING) {
+      this.markClosed(CloseCode.ABNORMAL, 'Client went away before the handshake completed');
+    }
+    this.dropPending();
+    this.settle(S.SOCKET_GONE);
+  }
+
+  private dropPending(): void {
+    const pending = this.pending;
+    if (pending === null) return;
+    this.pending = null;
+    this.outbox.socket.removeListener('close', pending.onClose);
+    this.outbox.socket.removeListener('error', noop);
+  }
+}
