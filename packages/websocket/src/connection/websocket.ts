@@ -117,6 +117,7 @@ export class WebSocket {
     return this.#c.scope;
   }
 
+  /** @internal */
   set _scope(scope: unknown) {
     this.#c.scope = scope;
   }
