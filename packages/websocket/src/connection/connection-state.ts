@@ -8,6 +8,7 @@ import { WebSocketState } from './frame-type';
  *   CONNECTING ──close() before accept / refusal / client gone──────────────────────────────────────▶ CLOSED
  *   any state  ──transport closed──▶ +SOCKET_GONE        any state ──handler settled──▶ +HANDLER_DONE
  *   SOCKET_GONE and HANDLER_DONE both set ──▶ the connection has ended (its owner is told exactly once)
+ * PEER_SEEN is the heartbeat's note: set by a message or a pong, cleared by a ping.
  */
 export const CONNECTING = 0;
 export const OPEN = 1;
@@ -20,6 +21,8 @@ export const WAS_OPEN = 4;
 export const SOCKET_GONE = 8;
 /** The handler returned, threw, or was abandoned at shutdown. */
 export const HANDLER_DONE = 16;
+/** Heartbeat: the peer showed activity (a message or a pong) since the last ping. */
+export const PEER_SEEN = 32;
 /** Both facts an ended connection waits for. */
 export const ENDED = SOCKET_GONE | HANDLER_DONE;
 

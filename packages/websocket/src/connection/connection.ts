@@ -11,7 +11,7 @@ import type { WebSocketHandlerHooks, WebSocketLog } from './hooks';
 import { Inbox, type InboxOwner } from './inbox';
 import type { ResolvedWebSocketOptions } from './options';
 import { failed, Outbox, RESOLVED, type OutboxOwner } from './outbox';
-import { headersFromText } from './request-info';
+import { headersFromText, RepeatedString } from './request-info';
 import { listenToRawSocket, type OwnedRawSocket, type RawSocketOwner, type RawSocketServer } from './raw-socket';
 import { withSubprotocol } from './subprotocol-choice';
 import { WebSocket } from './websocket';
@@ -34,6 +34,8 @@ interface PendingHandshake {
 }
 
 const noop = (): void => undefined;
+const hosts = new RepeatedString();
+const paths = new RepeatedString();
 
 /**
  * One connection's state machine (connection-state.ts) and the only code that changes it: the handshake
@@ -47,12 +49,14 @@ export class Connection implements InboxOwner, OutboxOwner, RawSocketOwner {
   readonly inbox: Inbox;
   readonly outbox: Outbox;
   /** The state word: see connection-state.ts. */
-  word = S.CONNECTING;
+  word = S.CONNECTING | S.PEER_SEEN;
   closeCode: number | null = null;
   closeReason: string | null = null;
   /** Handshake headers as "name\nvalue\n…" (one flat string instead of Node's array of small strings), parsed on first use. */
   headers: string | Record<string, string>;
   readonly host: string;
+  /** The request path, as sent (not percent-decoded), split from the query once. */
+  readonly path: string;
   readonly port: number;
   /** Set by the integration layer: its per-connection object (its `ConnectionContext`), for the `onEnd` hook. */
   scope: unknown = undefined;
@@ -63,8 +67,6 @@ export class Connection implements InboxOwner, OutboxOwner, RawSocketOwner {
   private pending: PendingHandshake | null;
   private windowStart = 0;
   private windowCount = 0;
-  /** Heartbeat: peer activity (message or pong) since the last ping. */
-  private seen = true;
   /** Heartbeat: `monotonicMs()` of the last ping (or of the handshake). */
   private pingAt = 0;
 
@@ -73,8 +75,7 @@ export class Connection implements InboxOwner, OutboxOwner, RawSocketOwner {
     req: IncomingMessage,
     socket: Duplex,
     head: Buffer,
-    /** The request path, as sent (not percent-decoded), split from the query once. */
-    readonly path: string,
+    path: string,
     /** The raw query string without `?`. */
     readonly queryString: string,
     /** The route's resolved limits. */
@@ -86,7 +87,8 @@ export class Connection implements InboxOwner, OutboxOwner, RawSocketOwner {
   ) {
     this.headers = req.rawHeaders.join('\n');
     const peer = peerAddress(socket);
-    this.host = peer.address ?? '';
+    this.host = hosts.share(peer.address ?? '');
+    this.path = paths.share(path);
     this.port = peer.port ?? 0;
     this.inbox = new Inbox(this);
     this.outbox = new Outbox(this, socket);
@@ -200,7 +202,7 @@ export class Connection implements InboxOwner, OutboxOwner, RawSocketOwner {
   /** A message from ws: heartbeat bookkeeping, rate limit, then the inbox. */
   message(data: Buffer, isBinary: boolean): void {
     if ((this.word & S.STATE_MASK) !== S.OPEN) return; // we already closed; the handler is done reading
-    this.seen = true;
+    this.word |= S.PEER_SEEN;
     const limit = this.options.rateLimitMessages;
     if (limit !== 0) {
       const now = monotonicMs();
@@ -217,7 +219,7 @@ export class Connection implements InboxOwner, OutboxOwner, RawSocketOwner {
 
   /** A pong: the peer is alive. */
   pong(): void {
-    this.seen = true;
+    this.word |= S.PEER_SEEN;
   }
 
   /** ws reported the connection closed (after our close, the peer's, an error or a terminate). */
@@ -239,13 +241,13 @@ export class Connection implements InboxOwner, OutboxOwner, RawSocketOwner {
     const raw = this.outbox.raw;
     const interval = this.options.heartbeatIntervalMs;
     if (raw === null || interval === 0 || (this.word & S.STATE_MASK) !== S.OPEN || this.inbox.backlogged) return;
-    if (!this.seen) {
+    if ((this.word & S.PEER_SEEN) === 0) {
       if (now - this.pingAt >= this.options.heartbeatTimeoutMs) {
         this.markClosed(CloseCode.ABNORMAL, 'Heartbeat timeout');
         raw.terminate();
       }
     } else if (now - this.pingAt >= interval) {
-      this.seen = false;
+      this.word &= ~S.PEER_SEEN;
       this.pingAt = now;
       raw.ping();
     }

@@ -13,6 +13,9 @@ export type Want = typeof WANT_ANY | typeof WANT_TEXT | typeof WANT_BYTES | type
 /** Past this many unread messages the socket is paused, so a peer cannot grow server memory without bound. */
 const MAX_QUEUED_MESSAGES = 1024;
 
+/** Index of the first queued payload: slots 0 and 1 of the queue hold its read position and byte count. */
+const QUEUE_START = 2;
+
 /**
  * The inbox a `new Promise(park)` is for: one shared executor instead of a closure per pending read (the executor
  * runs synchronously inside the constructor, so this cannot be observed by anyone else).
@@ -52,10 +55,10 @@ function wakeHeldReaders(): void {
 /** Messages up to this size wait for the wake-up turn; larger ones cost far more than a microtask checkpoint. */
 const MAX_HELD_BYTES = 1024;
 
-/** `heldKind` states: nothing held, a text frame held, a binary frame held. */
-const HELD_NONE = 0;
-const HELD_TEXT = 1;
-const HELD_BINARY = 2;
+/** `bits`: the parked read's `Want` in the low two bits, then whether the held message is binary, then backlogged. */
+const WANT_MASK = 3;
+const HELD_BINARY = 4;
+const BACKLOGGED = 8;
 
 const DONE: IteratorReturnResult<undefined> = Object.freeze({ value: undefined, done: true });
 const DONE_PROMISE: Promise<IteratorReturnResult<undefined>> = Promise.resolve(DONE);
@@ -76,20 +79,40 @@ export interface InboxOwner {
  * `for await` in arrival order. Messages are kept as raw bytes plus a text/binary flag so each read can decode as
  * it asks.
  */
-export class Inbox {
-  /** Pairs of [payload, isBinary] from `qHead` on; a flat array avoids an object per queued message. */
-  private queue: (Buffer | boolean)[] | null = null;
-  private qHead = 0;
-  private qBytes = 0;
+export class Inbox implements AsyncIterableIterator<string | Buffer> {
+  /**
+   * `[head, bytes, payload, isBinary, payload, isBinary, …]`: the read position and the queued byte count, then
+   * pairs from `head` on. A flat array avoids an object per queued message, and keeping the two counters in it
+   * rather than in fields leaves an idle connection (no queue) two fields lighter.
+   */
+  private queue: (Buffer | boolean | number)[] | null = null;
   private resolve: ((value: never) => void) | null = null;
-  private want: Want = WANT_ANY;
-  /** The message kept for the parked reader until the next wake-up turn (`heldKind` says whether and which). */
+  /** The message kept for the parked reader until the next wake-up turn (`HELD_BINARY` says which kind). */
   private held: Buffer | null = null;
-  private heldKind = HELD_NONE;
-  /** True while the socket is paused because the handler is not keeping up. */
-  backlogged = false;
+  /** Small state packed in one field (an idle connection carries every field): WANT_MASK | HELD_BINARY | BACKLOGGED. */
+  private bits = 0;
 
   constructor(private readonly owner: InboxOwner) {}
+
+  /** True while the socket is paused because the handler is not keeping up. */
+  get backlogged(): boolean {
+    return (this.bits & BACKLOGGED) !== 0;
+  }
+
+  /** The `for await` protocol: the inbox is its own iterator (no object per loop); `break` leaves the connection open. */
+  [Symbol.asyncIterator](): AsyncIterableIterator<string | Buffer> {
+    return this;
+  }
+
+  /** One `for await` step. */
+  next(): Promise<IteratorResult<string | Buffer, undefined>> {
+    return this.take(WANT_STEP) as Promise<IteratorResult<string | Buffer, undefined>>;
+  }
+
+  /** `break` out of `for await`: stop reading, keep the connection. */
+  return(): Promise<IteratorResult<string | Buffer, undefined>> {
+    return DONE_PROMISE;
+  }
 
   /** The next message parsed as JSON (text or binary frame); malformed JSON raises a WebSocketError naming the problem. */
   async takeJson<T>(): Promise<T> {
@@ -112,12 +135,10 @@ export class Inbox {
 
   /** Wake-up turn (or a second message in the same turn): hand the held message to the parked reader. */
   deliverHeld(): void {
-    if (this.heldKind === HELD_NONE) return; // already delivered early
-    const data = this.held as Buffer;
-    const isBinary = this.heldKind === HELD_BINARY;
+    const data = this.held;
+    if (data === null) return; // already delivered early
     this.held = null;
-    this.heldKind = HELD_NONE;
-    this.handOver(data, isBinary);
+    this.handOver(data, (this.bits & HELD_BINARY) !== 0);
   }
 
   /**
@@ -127,7 +148,7 @@ export class Inbox {
    * keeps what a busy connection has in flight small.
    */
   push(data: Buffer, isBinary: boolean): void {
-    if (this.heldKind !== HELD_NONE) {
+    if (this.held !== null) {
       this.deliverHeld();
     } else if (this.resolve !== null) {
       if (data.length > MAX_HELD_BYTES) {
@@ -135,7 +156,7 @@ export class Inbox {
         return;
       }
       this.held = data;
-      this.heldKind = isBinary ? HELD_BINARY : HELD_TEXT;
+      this.bits = isBinary ? this.bits | HELD_BINARY : this.bits & ~HELD_BINARY;
       wakeList.push(this);
       if (!wakeScheduled) {
         wakeScheduled = true;
@@ -143,14 +164,15 @@ export class Inbox {
       }
       return;
     }
-    const queue = (this.queue ??= []);
+    const queue = (this.queue ??= [QUEUE_START, 0]);
     queue.push(data, isBinary);
-    this.qBytes += data.length;
+    const bytes = (queue[1] as number) + data.length;
+    queue[1] = bytes;
     if (
-      !this.backlogged &&
-      (this.qBytes > this.owner.options.maxMessageBytes || queue.length - this.qHead > 2 * MAX_QUEUED_MESSAGES)
+      (this.bits & BACKLOGGED) === 0 &&
+      (bytes > this.owner.options.maxMessageBytes || queue.length - (queue[0] as number) > 2 * MAX_QUEUED_MESSAGES)
     ) {
-      this.backlogged = true;
+      this.bits |= BACKLOGGED;
       this.owner.setBacklogged(true);
     }
   }
@@ -159,9 +181,9 @@ export class Inbox {
   end(): void {
     const resolve = this.resolve;
     // A held message is still delivered on its wake-up turn; the read after it sees the end.
-    if (resolve === null || this.heldKind !== HELD_NONE) return;
+    if (resolve === null || this.held !== null) return;
     this.resolve = null;
-    if (this.want === WANT_STEP) resolve(DONE as never);
+    if ((this.bits & WANT_MASK) === WANT_STEP) resolve(DONE as never);
     else rejectThrough(resolve, this.owner.readError());
   }
 
@@ -169,11 +191,11 @@ export class Inbox {
   take(want: Want): Promise<unknown> {
     if (this.resolve !== null) return concurrentReceive();
     const queue = this.queue;
-    const head = this.qHead;
-    if (queue !== null && head < queue.length) {
+    if (queue !== null) {
+      const head = queue[0] as number;
       const data = queue[head] as Buffer;
       const isBinary = queue[head + 1] as boolean;
-      this.dequeued(data.length);
+      this.dequeued(queue, head, data.length);
       try {
         return Promise.resolve(this.convert(want, data, isBinary));
       } catch (err) {
@@ -182,7 +204,7 @@ export class Inbox {
     }
     const error = this.owner.readError();
     if (error !== null) return want === WANT_STEP ? DONE_PROMISE : Promise.reject(error);
-    this.want = want;
+    this.bits = (this.bits & ~WANT_MASK) | want;
     parking = this;
     return new Promise(park);
   }
@@ -192,22 +214,20 @@ export class Inbox {
     const resolve = this.resolve as (value: never) => void;
     this.resolve = null;
     try {
-      resolve(this.convert(this.want, data, isBinary) as never);
+      resolve(this.convert((this.bits & WANT_MASK) as Want, data, isBinary) as never);
     } catch (err) {
       rejectThrough(resolve, err);
     }
   }
 
-  private dequeued(bytes: number): void {
-    const queue = this.queue as (Buffer | boolean)[];
-    queue[this.qHead] = queue[this.qHead + 1] = false; // drop the payload reference right away
-    this.qHead += 2;
-    this.qBytes -= bytes;
-    if (this.qHead === queue.length) {
+  private dequeued(queue: (Buffer | boolean | number)[], head: number, bytes: number): void {
+    queue[head] = queue[head + 1] = false; // drop the payload reference right away
+    queue[0] = head + 2;
+    queue[1] = (queue[1] as number) - bytes;
+    if (head + 2 === queue.length) {
       this.queue = null; // an idle connection keeps no queue
-      this.qHead = 0;
-      if (this.backlogged) {
-        this.backlogged = false;
+      if ((this.bits & BACKLOGGED) !== 0) {
+        this.bits &= ~BACKLOGGED;
         this.owner.setBacklogged(false);
       }
     }
@@ -239,21 +259,4 @@ function concurrentReceive(): Promise<never> {
       { errorCode: 'SERV_WS_CONCURRENT_RECEIVE' },
     ),
   );
-}
-
-/** The `for await` iterator over an inbox; `break` stops reading but leaves the connection open. */
-export class MessageIterator implements AsyncIterableIterator<string | Buffer> {
-  constructor(private readonly inbox: Inbox) {}
-
-  next(): Promise<IteratorResult<string | Buffer, undefined>> {
-    return this.inbox.take(WANT_STEP) as Promise<IteratorResult<string | Buffer, undefined>>;
-  }
-
-  return(): Promise<IteratorResult<string | Buffer, undefined>> {
-    return DONE_PROMISE;
-  }
-
-  [Symbol.asyncIterator](): AsyncIterableIterator<string | Buffer> {
-    return this;
-  }
 }

@@ -23,3 +23,19 @@ export function headersFromText(headerText: string): Record<string, string> {
   }
   return headers;
 }
+
+/**
+ * Hands back the previous string when the next one is equal, so that equal strings from successive connections
+ * (the peer address behind a proxy or load balancer, the path of a busy route) are kept once rather than once per
+ * idle connection. The string each connection brought becomes garbage at once.
+ */
+export class RepeatedString {
+  private last = '';
+
+  /** `value`, or the equal string handed out before. */
+  share(value: string): string {
+    if (value === this.last) return this.last;
+    this.last = value;
+    return value;
+  }
+}

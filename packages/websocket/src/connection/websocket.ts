@@ -2,7 +2,7 @@ import { CloseCode } from './close-codes';
 import type { Connection } from './connection';
 import { publicState } from './connection-state';
 import type { FrameType, WebSocketState } from './frame-type';
-import { MessageIterator, WANT_ANY, WANT_BYTES, WANT_TEXT } from './inbox';
+import { WANT_ANY, WANT_BYTES, WANT_TEXT } from './inbox';
 import { parseQuery } from './request-info';
 
 /** The peer address of a connection, captured at the handshake (it is gone from the socket once closed). */
@@ -177,6 +177,6 @@ export class WebSocket {
 
   /** Messages in arrival order; the loop ends quietly when the connection closes (or was never accepted). */
   [Symbol.asyncIterator](): AsyncIterableIterator<string | Buffer> {
-    return new MessageIterator(this.#c.inbox);
+    return this.#c.inbox;
   }
 }

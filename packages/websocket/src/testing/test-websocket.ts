@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { WebSocket as WsClient, type RawData } from 'ws';
 import { disconnectedError } from '../connection/errors';
-import { Inbox, MessageIterator, WANT_ANY, WANT_BYTES, WANT_TEXT } from '../connection/inbox';
+import { Inbox, WANT_ANY, WANT_BYTES, WANT_TEXT } from '../connection/inbox';
 import { resolveWebSocketOptions } from '../connection/options';
 
 /** Options for `connectTestWebSocket()`. */
@@ -98,7 +98,7 @@ export class TestWebSocket {
 
   /** Messages in arrival order; the loop ends quietly when the connection closes. */
   [Symbol.asyncIterator](): AsyncIterableIterator<string | Buffer> {
-    return new MessageIterator(this.#inbox);
+    return this.#inbox;
   }
 
   /** The subprotocol the server accepted, or null. */
