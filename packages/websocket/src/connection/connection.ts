@@ -6,14 +6,14 @@ import { monotonicMs } from './clock';
 import * as S from './connection-state';
 import { disconnectedError, WebSocketConnectionError, WebSocketError } from './errors';
 import { applyHandlerOutcome } from './handler-outcome';
-import { parseSubprotocols, writeHandshakeRejection } from './handshake';
+import { writeHandshakeRejection } from './handshake';
 import type { WebSocketHandlerHooks, WebSocketLog } from './hooks';
 import { Inbox, type InboxOwner } from './inbox';
 import type { ResolvedWebSocketOptions } from './options';
 import { failed, Outbox, RESOLVED, type OutboxOwner } from './outbox';
-import { headersFromText, RepeatedString } from './request-info';
+import { PendingHandshake } from './pending-handshake';
+import { RepeatedString } from './request-info';
 import { listenToRawSocket, type OwnedRawSocket, type RawSocketOwner, type RawSocketServer } from './raw-socket';
-import { withSubprotocol } from './subprotocol-choice';
 import { WebSocket } from './websocket';
 
 /** What a connection needs from the hub that owns it (one object per hub, not per connection). */
@@ -26,14 +26,6 @@ export interface ConnectionOwner extends WebSocketLog {
   settled(conn: Connection): void;
 }
 
-/** What only exists between the upgrade request and `accept()`/refusal. */
-interface PendingHandshake {
-  readonly req: IncomingMessage;
-  readonly head: Buffer;
-  readonly onClose: () => void;
-}
-
-const noop = (): void => undefined;
 const hosts = new RepeatedString();
 const paths = new RepeatedString();
 
@@ -93,10 +85,7 @@ export class Connection implements InboxOwner, OutboxOwner, RawSocketOwner {
     this.inbox = new Inbox(this);
     this.outbox = new Outbox(this, socket);
     this.ws = new WebSocket(this);
-    // Until accept() hands the socket to ws, a vanished peer or a socket error is ours to notice.
-    this.pending = { req, head, onClose: () => this.transportGone() };
-    socket.on('close', this.pending.onClose);
-    socket.on('error', noop);
+    this.pending = new PendingHandshake(socket, req, head, () => this.transportGone());
   }
 
   /** True while the state machine is OPEN. */
@@ -135,9 +124,7 @@ export class Connection implements InboxOwner, OutboxOwner, RawSocketOwner {
       );
     }
     const server = this.owner.serverFor(this.options.maxMessageBytes);
-    withSubprotocol(subprotocol ?? null, () =>
-      server.handleUpgrade(pending.req, this.outbox.socket, pending.head, (raw) => this.attach(raw)),
-    );
+    pending.upgrade(server, subprotocol ?? null, (raw) => this.attach(raw));
     if (this.outbox.raw === null) {
       // ws destroyed the socket instead of upgrading it: the client was already gone.
       this.markClosed(CloseCode.ABNORMAL, 'Client went away before the handshake completed');
@@ -288,17 +275,6 @@ export class Connection implements InboxOwner, OutboxOwner, RawSocketOwner {
     });
   }
 
-  /** Subprotocols the client offered, in its order. */
-  offeredSubprotocols(): string[] {
-    return parseSubprotocols(this.requestHeaders()['sec-websocket-protocol']) ?? [];
-  }
-
-  /** Handshake request headers with lower-cased names (parsed on first use, then kept). */
-  requestHeaders(): Record<string, string> {
-    const headers = this.headers;
-    return typeof headers === 'string' ? (this.headers = headersFromText(headers)) : headers;
-  }
-
   /** Move to CLOSED with `code`/`reason` and wake whoever waits on the connection (readers, parked sends). */
   private markClosed(code: number, reason: string): void {
     this.word = (this.word & ~S.STATE_MASK) | S.CLOSED;
@@ -327,10 +303,7 @@ export class Connection implements InboxOwner, OutboxOwner, RawSocketOwner {
   }
 
   private dropPending(): void {
-    const pending = this.pending;
-    if (pending === null) return;
+    this.pending?.drop();
     this.pending = null;
-    this.outbox.socket.removeListener('close', pending.onClose);
-    this.outbox.socket.removeListener('error', noop);
   }
 }

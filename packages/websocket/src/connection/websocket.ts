@@ -3,7 +3,8 @@ import type { Connection } from './connection';
 import { publicState } from './connection-state';
 import type { FrameType, WebSocketState } from './frame-type';
 import { WANT_ANY, WANT_BYTES, WANT_TEXT } from './inbox';
-import { parseQuery } from './request-info';
+import { parseSubprotocols } from './handshake';
+import { headersFromText, parseQuery } from './request-info';
 
 /** The peer address of a connection, captured at the handshake (it is gone from the socket once closed). */
 export interface WebSocketClient {
@@ -63,7 +64,9 @@ export class WebSocket {
 
   /** Handshake request headers with lower-cased names; repeated headers are joined with ", " ("; " for Cookie). */
   get headers(): Readonly<Record<string, string>> {
-    return this.#c.requestHeaders();
+    const c = this.#c;
+    const headers = c.headers;
+    return typeof headers === 'string' ? (c.headers = headersFromText(headers)) : headers;
   }
 
   /** The peer's address and port. */
@@ -73,7 +76,7 @@ export class WebSocket {
 
   /** Subprotocols the client offered in `Sec-WebSocket-Protocol`, in its order. */
   get requestedSubprotocols(): string[] {
-    return this.#c.offeredSubprotocols();
+    return parseSubprotocols(this.headers['sec-websocket-protocol']) ?? [];
   }
 
   /** The subprotocol chosen in `accept()`, or null. */
@@ -124,7 +127,7 @@ export class WebSocket {
 
   /** Complete the handshake, optionally choosing one of the client's subprotocols; only once. */
   accept(subprotocol?: string): Promise<void> {
-    return this.#c.accept(subprotocol, subprotocol === undefined ? [] : this.#c.offeredSubprotocols());
+    return this.#c.accept(subprotocol, subprotocol === undefined ? [] : this.requestedSubprotocols);
   }
 
   /** Close with `code` and `reason`; idempotent. Before `accept()` it refuses the handshake with an HTTP status. */
