@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
+import { wsInternalsStatus } from '../internals/ws-internals';
 import { CloseCode } from './close-codes';
 import { monotonicMs } from './clock';
 import { Connection, type ConnectionOwner } from './connection';
@@ -87,6 +88,8 @@ export class WebSocketHub {
     this.#log = options.log ?? consoleLog;
     this.#debug = options.debug ?? false;
     this.#defaultHeartbeat = [options.heartbeatIntervalMs ?? 30_000, options.heartbeatTimeoutMs ?? 10_000];
+    const internals = wsInternalsStatus();
+    if (!internals.usingInternals) this.#debugLine(`WebSocket frames go through ws's public API only: ${internals.reason}`);
     this.#owner = {
       serverFor: (maxPayloadBytes) => this.#serverFor(maxPayloadBytes),
       opened: (conn) => this.#opened(conn),
