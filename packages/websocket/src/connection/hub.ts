@@ -36,6 +36,8 @@ export interface WebSocketHubOptions {
 export interface WebSocketRouteMatch {
   readonly options: ResolvedWebSocketOptions;
   readonly params: Record<string, unknown>;
+  /** The request target split once by whoever matched the route (`splitRequestTarget`); split here when absent. */
+  readonly target?: readonly [path: string, queryString: string];
 }
 
 /**
@@ -115,7 +117,7 @@ export class WebSocketHub {
   ): void {
     // A client that vanished before its upgrade reached us has nothing left to answer, and its 'close' is gone.
     if (socket.destroyed) return;
-    const [path, queryString] = splitRequestTarget(req.url ?? '/');
+    const [path, queryString] = route.target ?? splitRequestTarget(req.url ?? '/');
     const refusal =
       this.#closing !== null
         ? { status: 503, body: 'Server is shutting down' }

@@ -6,6 +6,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketHub, type WebSocketHandlerHooks } from '../connection/hub';
 import { resolveWebSocketOptions, type ResolvedWebSocketOptions } from '../connection/options';
+import { splitRequestTarget } from '../connection/request-info';
 import { WebSocket } from '../connection/websocket';
 import { APP_SETTING_DEFAULTS, WEBSOCKET_ROUTE_KEYS, WEBSOCKET_SETTINGS } from '../settings/websocket-settings';
 import { connectTestWebSocket } from '../testing/test-websocket';
@@ -38,9 +39,9 @@ function attach(app: App): ProtocolRuntime {
   };
   return {
     handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
-      const url = req.url ?? '/';
-      const q = url.indexOf('?');
-      const path = normalizePath(q < 0 ? url : url.slice(0, q));
+      // The request target is split once, here; the connection keeps the parts.
+      const target = splitRequestTarget(req.url ?? '/');
+      const path = normalizePath(target[0]);
       const match = app.routes.matchProtocol('websocket', path);
       if (match === null) {
         rejectUpgrade(socket, 403, `No WebSocket route matches ${path}`);
@@ -52,7 +53,7 @@ function attach(app: App): ProtocolRuntime {
         req,
         socket,
         head,
-        { options: route.options as unknown as ResolvedWebSocketOptions, params },
+        { options: route.options as unknown as ResolvedWebSocketOptions, params, target },
         (ws) => {
           // Not an async function, and called right away: nothing of this closure outlives the call.
           const c = new ConnectionContext(app, ws);
