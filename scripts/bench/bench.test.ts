@@ -8,6 +8,14 @@ import { join } from 'node:path';
 
 const REPO_ROOT = join(__dirname, '..', '..');
 
+// The bench's own dependencies (autocannon, fastify) are installed apart from the root: `npm install --prefix scripts/bench`.
+const { missingBenchDependencies, INSTALL_HINT } = require('./lib/bench-deps') as { missingBenchDependencies: () => string[]; INSTALL_HINT: string };
+const MISSING = missingBenchDependencies();
+if (MISSING.length > 0 && process.env.CI !== 'true') {
+  console.warn(`scripts/bench/bench.test.ts SKIPPED: the benchmark's dependencies are not installed (${MISSING.join(', ')}); run "${INSTALL_HINT}" to run it.`);
+}
+const describeBench = MISSING.length > 0 && process.env.CI !== 'true' ? describe.skip : describe;
+
 interface RunResult {
   exitCode: number | null;
   stdout: string;
@@ -52,7 +60,7 @@ const EXPECTED: Array<{ section: string; column: string; key: string; servers: s
   { section: 'Startup', column: 'median to first connection ms', key: 'variant', servers: ['bare ws', 'serv launch, cold TS cache', 'serv launch, warm TS cache'] },
 ];
 
-describe('npm run bench -- --quick', () => {
+describeBench('npm run bench -- --quick', () => {
   let result: RunResult;
 
   beforeAll(async () => {
@@ -62,6 +70,10 @@ describe('npm run bench -- --quick', () => {
   afterAll(() => {
     // Only when the run overran the hook timeout: the bench then kills its own servers on SIGTERM.
     if (running && running.exitCode === null && running.signalCode === null) running.kill('SIGTERM');
+  });
+
+  it('has its dependencies installed (with CI=true a missing one is a failure, not a skip)', () => {
+    expect(MISSING).toEqual([]);
   });
 
   it('exits 0', () => {

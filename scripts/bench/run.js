@@ -10,6 +10,7 @@ const { parseArgs, UsageError, HELP } = require('./lib/args');
 const { describeMachine, machineLine } = require('./lib/machine');
 const { renderRun, writeResults } = require('./lib/report');
 const { killAll } = require('./lib/processes');
+const { missingBenchDependencies, INSTALL_HINT } = require('./lib/bench-deps');
 
 const SECTION_RUNNERS = {
   ws: () => require('./sections/ws-echo').runWsEcho,
@@ -32,6 +33,11 @@ async function main() {
   if (opts.help) {
     process.stdout.write(HELP);
     return 0;
+  }
+  const missing = missingBenchDependencies();
+  if (missing.length > 0) {
+    process.stderr.write(`bench: not installed: ${missing.join(', ')}. The benchmark's own dependencies live in scripts/bench/package.json; install them with:\n  ${INSTALL_HINT}\n`);
+    return 1;
   }
   const log = (line) => process.stderr.write(`${line}\n`);
   const startedAt = new Date();

@@ -9,6 +9,7 @@ const path = require('node:path');
 const { spawnProcess } = require('./processes');
 const { writeBenchConfig } = require('./serv-config');
 const P = require('./paths');
+const { notInstalled, INSTALL_HINT } = require('./bench-deps');
 
 const LISTENING = /listening on http:\/\/(\[[^\]]+\]|[^\s:/]+):(\d+)/;
 const START_TIMEOUT_MS = 20000;
@@ -24,15 +25,8 @@ function missingFile(file, what) {
 }
 
 function peerMissing(modules) {
-  const missing = modules.filter((name) => {
-    try {
-      require.resolve(name, { paths: [P.BENCH_DIR] });
-      return false;
-    } catch {
-      return true;
-    }
-  });
-  return missing.length === 0 ? null : `not installed: ${missing.join(', ')} (run \`npm install --prefix scripts/bench\`)`;
+  const missing = notInstalled(modules);
+  return missing.length === 0 ? null : `not installed: ${missing.join(', ')} (run \`${INSTALL_HINT}\`)`;
 }
 
 /**
