@@ -22,6 +22,13 @@ export interface PositionalSpec {
   readonly name: string;
   readonly required: boolean;
   readonly description: string;
+  /** The last positional only: it takes every remaining positional argument (`serv check [FILES...]`). */
+  readonly variadic?: boolean;
+  /**
+   * The last positional only: it takes every remaining argument untouched, flags included, as `node app.js --x`
+   * hands `--x` to the script (`serv run FILE [ARGS...]`). Implies `variadic`.
+   */
+  readonly passThrough?: boolean;
 }
 
 /** Parsed flag values keyed by long flag name. */

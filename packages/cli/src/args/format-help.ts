@@ -33,11 +33,14 @@ export function formatHelp(spec: CommandSpec, path: readonly string[]): string {
 
 function usage(spec: CommandSpec, name: string): string {
   if (spec.subcommands !== undefined) return `${name} COMMAND [flags]`;
-  const positionals = (spec.positionals ?? []).map((positional) =>
-    positional.required ? positional.name.toUpperCase() : `[${positional.name.toUpperCase()}]`,
-  );
+  const positionals = (spec.positionals ?? []).map((positional) => {
+    const label = positional.name.toUpperCase() + (positional.variadic === true || positional.passThrough === true ? '...' : '');
+    return positional.required ? label : `[${label}]`;
+  });
   const flags = (spec.flags ?? []).map((flag) => `[${flagLabel(flag).replace(/^-\w, /, '')}]`);
-  return [name, ...positionals, ...flags].join(' ');
+  // Flags go first when the last positional passes everything after it through to the script.
+  const passThrough = spec.positionals?.some((positional) => positional.passThrough === true) === true;
+  return (passThrough ? [name, ...flags, ...positionals] : [name, ...positionals, ...flags]).join(' ');
 }
 
 function flagLabel(flag: FlagSpec): string {

@@ -51,8 +51,13 @@ function parseLeaf(tokens: readonly string[], spec: CommandSpec, path: readonly 
   const known = spec.flags ?? [];
   const where = commandLine(path);
   let onlyPositionals = false;
+  const passThroughAt = (spec.positionals ?? []).findIndex((positional) => positional.passThrough === true);
   for (let i = 0; i < tokens.length; i += 1) {
     const token = tokens[i]!;
+    if (passThroughAt !== -1 && positionals.length >= passThroughAt) {
+      positionals.push(token);
+      continue;
+    }
     if (onlyPositionals || !token.startsWith('-') || token === '-') {
       positionals.push(token);
       continue;
@@ -128,7 +133,9 @@ function checkPositionals(spec: CommandSpec, positionals: readonly string[], whe
   if (missing !== undefined) {
     throw new UsageError(`"${where}" needs ${missing.name.toUpperCase()} (${missing.description}).`, where);
   }
-  if (positionals.length > expected.length) {
+  const last = expected[expected.length - 1];
+  const takesTheRest = last !== undefined && (last.variadic === true || last.passThrough === true);
+  if (positionals.length > expected.length && !takesTheRest) {
     const extra = positionals[expected.length]!;
     const names = spec.subcommands?.map((command) => command.name) ?? [];
     throw new UsageError(`Unexpected argument "${extra}" for "${where}".${didYouMean(extra, names)}`, where);

@@ -2,6 +2,7 @@ import type { CommandSpec, FlagSpec } from '../args/command-spec';
 
 const config: FlagSpec = { name: 'config', alias: 'c', type: 'string', valueName: 'PATH', description: 'Path to serv.config.yaml (default: ./serv.config.yaml)' };
 const dev: FlagSpec = { name: 'dev', type: 'boolean', description: 'Debug logging, and stack traces on errors' };
+const launchDev: FlagSpec = { ...dev, description: 'Debug logging, stack traces on errors, and a type check in the background' };
 const force: FlagSpec = { name: 'force', type: 'boolean', description: 'Overwrite files that already exist' };
 const nonInteractive: FlagSpec = { name: 'non-interactive', type: 'boolean', description: 'Never prompt; use flags and defaults' };
 const extension: FlagSpec = { name: 'extension', alias: 'e', type: 'string', valueName: 'NAME', description: 'Extension folder to add to (default: the current extension, or the only one)' };
@@ -30,13 +31,32 @@ export const SERV_COMMAND_TREE: CommandSpec = {
         { name: 'host', type: 'string', valueName: 'HOST', description: 'Address to bind (beats SERV_HOST and settings.host)' },
         { name: 'port', alias: 'p', type: 'int', valueName: 'PORT', description: 'Port to bind, 0 for any free port (beats SERV_PORT and settings.port)' },
         config,
-        dev,
+        launchDev,
         { name: 'reload', type: 'boolean', description: 'Restart on changes to the config, the extensions or their sources, keeping the port' },
         { name: 'workers', alias: 'w', type: 'int', valueName: 'N', description: 'Serve from N processes sharing one port (node:cluster)' },
         { name: 'dry-run', type: 'boolean', description: 'Load everything, print the route table and exit' },
       ],
       examples: ['serv launch --port 8080 --dev --reload'],
       load: async () => (await import('./launch-command')).launchCommand,
+    },
+    {
+      name: 'check',
+      summary: 'type-check the project once (tsconfig.json, else the extension folder), like tsc --noEmit',
+      positionals: [{ name: 'files', required: false, variadic: true, description: 'files to check instead of the project (e.g. app.ts)' }],
+      flags: [config],
+      examples: ['serv check', 'serv check app.ts'],
+      load: async () => (await import('./check-command')).checkCommand,
+    },
+    {
+      name: 'run',
+      summary: 'run a TypeScript file (a code-only app calling createApp/listen), top-level await included',
+      positionals: [
+        { name: 'file', required: true, description: 'the .ts (or .js) file to run' },
+        { name: 'args', required: false, passThrough: true, description: 'arguments for the file, in process.argv.slice(2)' },
+      ],
+      flags: [dev],
+      examples: ['serv run app.ts', 'serv run --dev scripts/seed.ts --rows 10'],
+      load: async () => (await import('./run-command')).runCommand,
     },
     {
       name: 'routes',
@@ -50,7 +70,12 @@ export const SERV_COMMAND_TREE: CommandSpec = {
       summary: 'scaffold an app, an extension or a handler, and register it in the YAML',
       examples: ['serv create app --non-interactive', 'serv create websocket --name chat --extension chat_room'],
       subcommands: [
-        createItem('app', 'write serv.config.yaml and an extensions/ folder here', [], 'serv create app --name "My Site" --non-interactive'),
+        createItem(
+          'app',
+          'write serv.config.yaml and an extensions/ folder here (or, with --standalone DIR, a whole project)',
+          [{ name: 'standalone', type: 'string', valueName: 'DIR', description: 'Write a project of its own in DIR: package.json, tsconfig.json, a starter extension and a test; installs nothing' }],
+          'serv create app --standalone my-app',
+        ),
         createItem('extension', 'write extensions/<name>/extension.yaml and main.ts, and enable it', [], 'serv create extension --name "Chat Room"'),
         createItem('route', 'write route_<name>.ts (a decorated HTTP GET route) and export it from main.ts', [{ name: 'path', type: 'string', valueName: 'PATH', description: 'URL path (default: /<name>)' }, yaml, router, extension], 'serv create route --name hello --path /hello'),
         createItem('websocket', 'write websocket_<name>.ts (a decorated echo handler) and export it from main.ts', [{ name: 'path', type: 'string', valueName: 'PATH', description: 'URL path (default: /ws/<name>)' }, yaml, router, extension], 'serv create websocket --name chat --path /ws'),

@@ -1,12 +1,10 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { parseYaml } from '@serv/core';
 import { servBinPath } from './bin-path';
 import { ChangeWatcher } from './change-watcher';
+import { extensionDirOf } from './extension-dir';
 import { configFileOf, launchArgv, type LaunchOptions } from './launch-options';
-import { LISTENING_MESSAGE, SUPERVISED_ENV } from './serve';
+import { LISTENING_MESSAGE, SUPERVISED_ENV, UNRECOVERABLE_MESSAGE } from './serve';
 import { isMessage, SHUTDOWN_MESSAGE, waitForShutdown } from './shutdown-signal';
 
 /**
@@ -21,6 +19,12 @@ export async function runReloadSupervisor(options: LaunchOptions): Promise<numbe
   let child: ChildProcess | undefined;
   let stopping = false;
   let restarting: Promise<void> = Promise.resolve();
+  // Set when a child failed in a way no file change can fix (its port is taken): stop instead of waiting.
+  let unrecoverable = false;
+  let giveUp: () => void = () => undefined;
+  const gaveUp = new Promise<'gave-up'>((resolveGiveUp) => {
+    giveUp = () => resolveGiveUp('gave-up');
+  });
 
   const watcher = new ChangeWatcher({
     cwd: options.cwd,
@@ -45,18 +49,24 @@ export async function runReloadSupervisor(options: LaunchOptions): Promise<numbe
     });
     child = current;
     current.on('message', (message: unknown) => {
+      if (isMessage(message, UNRECOVERABLE_MESSAGE)) unrecoverable = true;
       if (!isMessage(message, LISTENING_MESSAGE)) return;
       if (typeof message.port === 'number') port = message.port;
       const sources = Array.isArray(message.sources) ? message.sources : [];
       for (const file of sources) if (typeof file === 'string') watcher.watchFile(file);
     });
-    current.on('exit', (code, signal) => {
+    // 'close' rather than 'exit': it comes after the IPC channel has delivered the child's last message.
+    current.on('close', (code, signal) => {
       if (child !== current) return;
       child = undefined;
-      if (!stopping) {
-        const how = signal === null ? `code ${code}` : `signal ${signal}`;
-        process.stderr.write(`Server exited with ${how}; waiting for a change to restart it.\n`);
+      if (stopping) return;
+      const how = signal === null ? `code ${code}` : `signal ${signal}`;
+      if (unrecoverable) {
+        process.stderr.write(`Server exited with ${how}; a file change cannot free the port, so --reload stops here.\n`);
+        giveUp();
+        return;
       }
+      process.stderr.write(`Server exited with ${how}; waiting for a change to restart it.\n`);
     });
   };
 
@@ -73,29 +83,16 @@ export async function runReloadSupervisor(options: LaunchOptions): Promise<numbe
 
   watchProject(watcher, configFile);
   start();
-  await waitForShutdown({ watchParent: false });
+  const ended = await Promise.race([waitForShutdown({ watchParent: false }), gaveUp]);
   stopping = true;
   watcher.close();
   await restarting;
   await stopChild();
-  return 0;
+  return ended === 'gave-up' ? 1 : 0;
 }
 
 /** Watches the config file and the extension folder it names (re-read after each change, it may have moved). */
 function watchProject(watcher: ChangeWatcher, configFile: string): void {
   watcher.watchFile(configFile);
   watcher.watchTree(extensionDirOf(configFile));
-}
-
-// Only a hint for watching: a file being edited may not parse, and then the default folder is the best guess.
-function extensionDirOf(configFile: string): string {
-  let dir = './extensions';
-  try {
-    const document = parseYaml(readFileSync(configFile, 'utf8'), configFile) as { settings?: { extension_dir?: unknown } } | null;
-    const configured = document?.settings?.extension_dir;
-    if (typeof configured === 'string' && configured !== '') dir = configured;
-  } catch {
-    // Unreadable or invalid: the child reports it properly when it loads.
-  }
-  return resolve(dirname(configFile), dir);
 }

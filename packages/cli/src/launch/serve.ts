@@ -1,4 +1,7 @@
+import { startBackgroundTypeCheck, type BackgroundTypeCheck } from '../check/background-check';
+import { projectCheckTarget } from '../check/project-target';
 import { formatError } from '../cli-error';
+import { explainListenError, PORT_IN_USE } from './listen-error';
 import { loadApp, type LoadedApp } from './load-app';
 import type { LaunchOptions } from './launch-options';
 import { formatRouteTable, summariseRoutes } from './route-summary';
@@ -11,6 +14,9 @@ export const LISTENING_MESSAGE = 'serv:listening';
 export const WORKER_LISTENING_MESSAGE = 'serv:worker-listening';
 /** IPC message a cluster worker sends the primary when the app failed to load. */
 export const WORKER_FAILED_MESSAGE = 'serv:worker-failed';
+
+/** IPC message a supervised server sends before exiting on an error that no file change can fix (port in use). */
+export const UNRECOVERABLE_MESSAGE = 'serv:unrecoverable';
 
 /** Env var marking a server process forked by the `--reload` supervisor. */
 export const SUPERVISED_ENV = 'SERV_SUPERVISED';
@@ -41,20 +47,36 @@ export async function serveApp(options: LaunchOptions, role: 'single' | 'worker'
   }
   const { app } = loaded;
   const shutdown = waitForShutdown({ watchParent: role === 'worker' || supervised });
-  const info = await app.listen();
+  let info: Awaited<ReturnType<typeof app.listen>>;
+  try {
+    info = await app.listen();
+  } catch (error) {
+    const explained = explainListenError(error, { host: app.settings.host, port: app.settings.port });
+    if (role === 'worker') {
+      process.send?.({ type: WORKER_FAILED_MESSAGE, message: formatError(explained, options.dev) });
+      return 1;
+    }
+    if (supervised && (explained as { code?: unknown }).code === PORT_IN_USE) {
+      await new Promise<void>((sent) => process.send?.({ type: UNRECOVERABLE_MESSAGE }, () => sent()));
+    }
+    throw explained;
+  }
   const rows = app.routeTable();
   const summary = summariseRoutes(rows, info.url);
+  let typeCheck: BackgroundTypeCheck | undefined;
   if (role === 'worker') {
     process.send?.({ type: WORKER_LISTENING_MESSAGE, host: info.host, port: info.port, url: info.url, summary });
   } else {
     process.stdout.write(`Serv listening on ${info.url}\n${summary}\n`);
     if (options.dev) process.stdout.write(`${loadReport(loaded)}\n`);
+    if (options.dev) typeCheck = startBackgroundTypeCheck(projectCheckTarget(options));
     if (supervised) {
       process.send?.({ type: LISTENING_MESSAGE, host: info.host, port: info.port, url: info.url, sources: userSourceFiles() });
     }
   }
   const reason = await shutdown;
   if (role === 'single') process.stdout.write(`Shutting down (${reason})…\n`);
+  await typeCheck?.stop();
   await app.close();
   return 0;
 }

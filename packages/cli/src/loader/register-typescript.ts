@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
+import { relative } from 'node:path';
 import { CompileCache, compileCacheKey, defaultCacheDir } from './compile-cache';
 import { installSharedModuleResolution, sharedPackagePath } from './shared-modules';
-import { TRANSPILE_OPTIONS, transpile, typescriptVersion } from './transpile';
+import { topLevelAwaitAt, wrapTopLevelAwait } from './top-level-await';
+import { TRANSPILE_OPTIONS, transpile, TypeScriptSyntaxError, typescriptVersion } from './transpile';
 
 /** Options of registerTypeScript. */
 export interface RegisterTypeScriptOptions {
@@ -41,7 +43,8 @@ export function registerTypeScript(options: RegisterTypeScriptOptions = {}): Typ
 
   const cache = new CompileCache(options.cacheDir ?? defaultCacheDir(options.cwd));
   const compilerVersion = typescriptVersion();
-  const optionsJson = JSON.stringify(TRANSPILE_OPTIONS);
+  // The leading number versions the loader's output format (2: top-level await marker), so old entries miss.
+  const optionsJson = JSON.stringify([2, TRANSPILE_OPTIONS]);
   let hits = 0;
   let misses = 0;
   let loaderMs = 0;
@@ -59,6 +62,17 @@ export function registerTypeScript(options: RegisterTypeScriptOptions = {}): Typ
       hits += 1;
     }
     loaderMs += performance.now() - started;
+    const awaitsAt = topLevelAwaitAt(code);
+    if (awaitsAt !== undefined) {
+      // Node loads the entry file with id '.': only there can a top-level await finish before anything imports it.
+      if (module.id !== '.') {
+        const shown = relative(process.cwd(), filename) || filename;
+        throw new TypeScriptSyntaxError(
+          `${shown}:${awaitsAt.line}:${awaitsAt.column}: top-level await works only in the file you run (serv run FILE), because modules are compiled to CommonJS; move it into an async function and call that from the entry file`,
+        );
+      }
+      code = wrapTopLevelAwait(code);
+    }
     (module as CompilableModule)._compile(code, filename);
   };
 

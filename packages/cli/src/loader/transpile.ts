@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
+import { markTopLevelAwait, topLevelAwaitFinder } from './top-level-await';
 
 /**
  * The compiler options every TypeScript module is compiled with, in tsconfig JSON form (so they can be hashed
@@ -41,13 +42,22 @@ export function compilerLoaded(): boolean {
   return compiler !== undefined;
 }
 
-/** Compiles one module to CommonJS with decorator metadata and an inline source map; throws on syntax errors. */
+/**
+ * Compiles one module to CommonJS with decorator metadata and an inline source map; throws on syntax errors.
+ * A module that awaits at its top level comes back marked (see top-level-await.ts).
+ */
 export function transpile(filename: string, source: string): string {
   // Loading typescript costs ~300 ms, so only a cache miss pays for it.
   compiler ??= require('typescript') as TypeScriptModule;
   const ts = compiler;
   const converted = ts.convertCompilerOptionsFromJson(TRANSPILE_OPTIONS, process.cwd());
-  const output = ts.transpileModule(source, { fileName: filename, compilerOptions: converted.options, reportDiagnostics: true });
+  let awaitsAt: { line: number; column: number } | undefined;
+  const output = ts.transpileModule(source, {
+    fileName: filename,
+    compilerOptions: converted.options,
+    reportDiagnostics: true,
+    transformers: { before: [topLevelAwaitFinder(ts, (position) => (awaitsAt ??= position))] },
+  });
   const errors = (output.diagnostics ?? []).filter((diagnostic) => diagnostic.category === ts.DiagnosticCategory.Error);
   if (errors.length > 0) {
     const shown = relative(process.cwd(), filename) || filename;
@@ -61,5 +71,5 @@ export function transpile(filename: string, source: string): string {
     const more = lines.length > 1 ? ` (and ${lines.length - 1} more syntax error${lines.length > 2 ? 's' : ''})` : '';
     throw new TypeScriptSyntaxError(`${lines[0]}${more}`);
   }
-  return output.outputText;
+  return awaitsAt === undefined ? output.outputText : markTopLevelAwait(output.outputText, awaitsAt);
 }

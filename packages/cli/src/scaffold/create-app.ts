@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { parseServConfig } from '@serv/core';
 import type { ParsedCommand } from '../args/command-spec';
+import { createStandaloneApp } from './create-standalone';
 import { applyPlan } from './file-plan';
 import { configFileFrom } from './project';
 import { ask, canPrompt } from './prompt';
@@ -11,9 +12,13 @@ import { APP_TSCONFIG_TEMPLATE, appConfigTemplate } from './templates';
 const DEFAULT_SITE_NAME = 'My Serv Site';
 const DEFAULT_SITE_DESCRIPTION = 'A new website powered by Serv';
 
-/** `serv create app`: writes serv.config.yaml, an empty extensions/ folder and (if absent) a tsconfig.json. */
+/**
+ * `serv create app`: writes serv.config.yaml, an empty extensions/ folder and (if absent) a tsconfig.json; with
+ * `--standalone DIR`, a whole project with its own package.json (see create-standalone.ts).
+ */
 export async function createApp(parsed: ParsedCommand): Promise<number> {
   const { flags } = parsed;
+  if (typeof flags.standalone === 'string') return createStandaloneApp(parsed, flags.standalone);
   const configFile = configFileFrom(flags);
   const root = dirname(configFile);
   const prompt = canPrompt(flags);

@@ -1,0 +1,124 @@
+/** What the files of a standalone project depend on: versions picked by the CLI that writes them. */
+export interface StandaloneVersions {
+  /** Version of @serv/cli, used for all three @serv packages (they are released together). */
+  readonly serv: string;
+  readonly typescript: string;
+  /** Major version of Node the project is written on, for @types/node. */
+  readonly nodeMajor: string;
+}
+
+/** `package.json` of a standalone project: the @serv packages, and the scripts a newcomer looks for. */
+export function standalonePackageJson(name: string, versions: StandaloneVersions): string {
+  const manifest = {
+    name,
+    version: '0.1.0',
+    private: true,
+    description: 'A Serv app',
+    engines: { node: '>=20' },
+    scripts: {
+      start: 'serv launch',
+      dev: 'serv launch --dev --reload',
+      typecheck: 'serv check',
+      test: 'node --require @serv/cli/register --test test/*.test.ts',
+    },
+    dependencies: {
+      '@serv/cli': `^${versions.serv}`,
+      '@serv/core': `^${versions.serv}`,
+      '@serv/websocket': `^${versions.serv}`,
+    },
+    devDependencies: {
+      '@types/node': `^${versions.nodeMajor}.0.0`,
+      typescript: `~${versions.typescript}`,
+    },
+  };
+  return `${JSON.stringify(manifest, null, 2)}\n`;
+}
+
+/** `tsconfig.json` of a standalone project: the options `serv launch` compiles with, over sources and tests. */
+export const STANDALONE_TSCONFIG = `{
+  "compilerOptions": {
+    "target": "ES2022",
+    "module": "commonjs",
+    "strict": true,
+    "experimentalDecorators": true,
+    "emitDecoratorMetadata": true,
+    "esModuleInterop": true,
+    "skipLibCheck": true,
+    "types": ["node"],
+    "noEmit": true
+  },
+  "include": ["extensions/**/*.ts", "test/**/*.ts"]
+}
+`;
+
+/** `.gitignore` of a standalone project. */
+export const STANDALONE_GITIGNORE = 'node_modules/\n';
+
+/** `extensions/app/extension.yaml`: the starter extension's two routes. */
+export const STARTER_EXTENSION_YAML = `# The starter extension: one page and one WebSocket, both classes in main.ts.
+name: App
+description: The starter routes written by "serv create app --standalone"
+version: "0.1.0"
+routers:
+  - name: main_router
+    routes:
+      - path: /
+        handler: main:HomeRoute
+      - path: /ws/echo
+        handler: main:EchoHandler
+        websocket: true
+`;
+
+/** `extensions/app/main.ts`: a text route and an echo WebSocket handler. */
+export const STARTER_MAIN_TS = `import { Get, Inject, Route } from '@serv/core';
+import { WebSocket, WebSocketRoute } from '@serv/websocket';
+
+/** GET / answers with text. */
+@Route('/')
+export class HomeRoute {
+  @Get()
+  home(): string {
+    return 'Hello from Serv';
+  }
+}
+
+/** Echoes every text message on /ws/echo, prefixed with "Echo: ". */
+@WebSocketRoute('/ws/echo')
+export class EchoHandler {
+  async handle(@Inject() ws: WebSocket): Promise<void> {
+    await ws.accept();
+    for await (const message of ws) {
+      await ws.send(\`Echo: \${String(message)}\`);
+    }
+  }
+}
+`;
+
+/** `test/app.test.ts`: node:test over real sockets, loading the project as \`serv launch\` does. */
+export const STARTER_TEST_TS = `import { strict as assert } from 'node:assert';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { createTestClient, loadProject, type TestClient } from '@serv/core';
+
+let client: TestClient;
+
+before(async () => {
+  // env: {} keeps SERV_PORT and friends in your shell out of the test; the client listens on a free port.
+  client = createTestClient(await loadProject({ cwd: join(__dirname, '..'), env: {} }));
+});
+
+after(() => client.close());
+
+test('GET / answers with text', async () => {
+  const res = await client.get('/');
+  assert.equal(res.status, 200);
+  assert.equal(res.text(), 'Hello from Serv');
+});
+
+test('the WebSocket echoes each message', async () => {
+  const ws = await client.websocket('/ws/echo');
+  await ws.send('hi');
+  assert.equal(await ws.receiveText(), 'Echo: hi');
+  await ws.close();
+});
+`;
