@@ -64,7 +64,7 @@ describe('the chat page in Chromium', () => {
     expect(await chat.textContent('#endpoint')).toBe(server.wsUrl);
 
     const echo = await sendAndAwaitEcho(chat, 'Hello from Chromium', 1);
-    expect(echo).toEqual({ label: 'Echo:', time: expect.stringMatching(CLOCK), text: 'Echo: Hello from Chromium' });
+    expect(echo).toEqual({ label: 'Server:', time: expect.stringMatching(CLOCK), text: 'Echo: Hello from Chromium' });
     const sent = chat.locator('#messages [data-kind="sent"]');
     expect(await sent.locator('.msg__label').allTextContents()).toEqual(['You:']);
     expect(await sent.locator('.msg__text').allTextContents()).toEqual(['Hello from Chromium']);

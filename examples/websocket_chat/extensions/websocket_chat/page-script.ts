@@ -116,7 +116,7 @@ export const CHAT_PAGE_SCRIPT = `
       var text = typeof event.data === 'string'
         ? event.data
         : '[binary message, ' + event.data.byteLength + ' bytes]';
-      addLine('received', 'Echo:', text);
+      addLine('received', 'Server:', text);
     };
     // Browsers hide the cause of a WebSocket error on purpose; the close event that follows carries the code.
     ws.onerror = function () { errored = true; };

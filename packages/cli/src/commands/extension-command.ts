@@ -3,10 +3,11 @@ import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parseServConfig, readExtensionSpec, type ServConfig } from '@serv/core';
 import type { CommandAction, ParsedCommand } from '../args/command-spec';
+import { didYouMean } from '../args/suggest';
 import { CliError, formatError } from '../cli-error';
 import { missingModules } from '../config/extension-modules';
 import { disableInDocument, enableInDocument } from '../scaffold/enable-extension';
-import { availableExtensions, configFileFrom, readProjectConfig } from '../scaffold/project';
+import { availableExtensions, configFileFrom, noSuchExtension, readProjectConfig } from '../scaffold/project';
 import { editableDocument, renderDocument, writeAtomically } from '../scaffold/yaml-edit';
 
 /** `serv extension list|enable|disable|validate`. */
@@ -57,16 +58,12 @@ function toggle(config: ServConfig, id: string, enable: boolean): number {
   const enabled = config.extensions.map((extension) => extension.name);
   if (enable) {
     const found = availableExtensions(config.settings.extensionDir);
-    if (!found.includes(id)) {
-      const where = relative(process.cwd(), config.settings.extensionDir) || '.';
-      const hint = found.length === 0 ? 'there are none yet' : `available: ${found.join(', ')}`;
-      throw new CliError('SERV_CLI_NO_EXTENSION', `No extension "${id}" in ${where}/ (${hint}); create it with "serv create extension --name ${id}"`);
-    }
+    if (!found.includes(id)) throw noSuchExtension(id, config.settings.extensionDir, found);
     // Refuse to enable a broken extension: the next launch would fail on it.
     readExtensionSpec(join(config.settings.extensionDir, id));
   } else if (!enabled.includes(id)) {
     const list = enabled.length === 0 ? 'none are enabled' : `enabled: ${enabled.join(', ')}`;
-    throw new CliError('SERV_CLI_NOT_ENABLED', `Extension "${id}" is not enabled in ${shownConfig} (${list})`);
+    throw new CliError('SERV_CLI_NOT_ENABLED', `Extension "${id}" is not enabled in ${shownConfig} (${list}).${didYouMean(id, enabled)}`);
   }
   const document = editableDocument(readFileSync(config.file, 'utf8'), config.file);
   const changed = enable ? enableInDocument(document, id) : disableInDocument(document, id);

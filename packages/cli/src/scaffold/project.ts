@@ -3,6 +3,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
 import { readServConfig, type ServConfig } from '@serv/core';
 import type { FlagValues } from '../args/command-spec';
+import { didYouMean } from '../args/suggest';
 import { UsageError } from '../args/usage-error';
 import { CliError } from '../cli-error';
 import { ask, canPrompt } from './prompt';
@@ -28,6 +29,18 @@ export function availableExtensions(extensionDir: string): string[] {
 }
 
 /**
+ * "No extension "chatt" in extensions/ (there are: chat, news). Did you mean "chat"? …": a mistyped or missing
+ * extension name, with the nearest existing one and how to create it.
+ */
+export function noSuchExtension(name: string, extensionDir: string, available: readonly string[], cwd: string = process.cwd()): CliError {
+  const shownDir = relative(cwd, extensionDir) || '.';
+  const list = available.length === 0 ? 'there are none yet' : `there are: ${available.join(', ')}`;
+  const guess = didYouMean(name, available);
+  const create = `create it with "serv create extension --name ${basename(name)}"`;
+  return new CliError('SERV_CLI_NO_EXTENSION', `No extension "${name}" in ${shownDir}/ (${list}).${guess}${guess === '' ? ' To add it, ' : ' Otherwise '}${create}.`);
+}
+
+/**
  * The extension folder a `serv create route|websocket|listener|middleware` adds to: --extension, else the current
  * folder when it is an extension, else the only extension of the app (asked on a terminal when there are several).
  */
@@ -41,8 +54,7 @@ export async function chooseExtensionDir(flags: FlagValues, where: string, cwd: 
   if (named !== undefined) {
     const dir = resolve(extensionDir, named);
     if (existsSync(join(dir, 'extension.yaml'))) return dir;
-    const list = available.length === 0 ? 'there are none yet' : `there are: ${available.join(', ')}`;
-    throw new CliError('SERV_CLI_NO_EXTENSION', `No extension "${named}" in ${shownDir}/ (${list}); create it with "serv create extension --name ${basename(named)}"`);
+    throw noSuchExtension(named, extensionDir, available, cwd);
   }
   if (available.length === 1) return join(extensionDir, available[0]!);
   if (available.length === 0) {

@@ -152,7 +152,7 @@ describe('serv create', () => {
       expect(inside).toMatchObject({ code: 0, stdout: 'Created listener_audit.ts\nUpdated extension.yaml\n' });
       expect(await serv('create', 'route', '--name', 'x', '--extension', 'nope')).toMatchObject({
         code: 1,
-        stderr: 'No extension "nope" in extensions/ (there are: chat, other); create it with "serv create extension --name nope"\n',
+        stderr: 'No extension "nope" in extensions/ (there are: chat, other). To add it, create it with "serv create extension --name nope".\n',
       });
     });
 

@@ -46,15 +46,19 @@ describe('serv extension', () => {
     expect(await serv('extension', 'enable', 'chat')).toMatchObject({ code: 0, stdout: 'Extension "chat" is already enabled in serv.config.yaml\n' });
   });
 
-  it('exits 1 for an unknown extension or one that is not enabled', async () => {
+  it('exits 1 for an unknown extension or one that is not enabled, naming the nearest one ("did you mean")', async () => {
     expect(await serv('extension', 'enable', 'chta')).toMatchObject({
       code: 1,
-      stderr: 'No extension "chta" in extensions/ (available: chat, other_thing); create it with "serv create extension --name chta"\n',
+      stderr: 'No extension "chta" in extensions/ (there are: chat, other_thing). Did you mean "chat"? Otherwise create it with "serv create extension --name chta".\n',
     });
     await serv('extension', 'disable', 'chat');
     expect(await serv('extension', 'disable', 'chat')).toMatchObject({
       code: 1,
-      stderr: 'Extension "chat" is not enabled in serv.config.yaml (enabled: other_thing)\n',
+      stderr: 'Extension "chat" is not enabled in serv.config.yaml (enabled: other_thing).\n',
+    });
+    expect(await serv('extension', 'disable', 'other_thng')).toMatchObject({
+      code: 1,
+      stderr: 'Extension "other_thng" is not enabled in serv.config.yaml (enabled: other_thing). Did you mean "other_thing"?\n',
     });
   });
 

@@ -1,5 +1,7 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { displayPath, readExtensionSpec, type ExtensionEntry, type ExtensionSpec, type ImportRef, type RouteSpec } from '../config';
+import { nearestName } from '../config/suggest';
 import type { App } from '../app/app';
 import type { HttpMiddleware } from '../app/middleware';
 import { isClass } from '../app/route-declaration';
@@ -9,6 +11,24 @@ import { getProtocol, registeredProtocols } from '../protocol/registry';
 import { discoverRoutes, type YamlRegistrations } from './discover-routes';
 import { extensionFolder, importRef } from './import-ref';
 
+/** A missing extension folder: names the nearest existing one when the name looks mistyped, else how to create it. */
+function extensionNotFound(name: string, dir: string, extensionDir: string): ServError {
+  const guess = nearestName(name, extensionFolders(extensionDir));
+  const fix =
+    guess === undefined
+      ? `create it with "serv create extension --name ${name}" or remove it from extensions`
+      : `did you mean "${guess}"? Fix the name in extensions, or create it with "serv create extension --name ${name}"`;
+  return new ServError('SERV_EXTENSION_LOAD', `extension "${name}" not found: ${displayPath(dir)} does not exist (settings.extension_dir is ${displayPath(extensionDir)}); ${fix}`);
+}
+
+// Folders of extension_dir that hold an extension.yaml: the names a mistyped one is compared with.
+function extensionFolders(extensionDir: string): string[] {
+  if (!existsSync(extensionDir)) return [];
+  return readdirSync(extensionDir, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && existsSync(join(extensionDir, entry.name, 'extension.yaml')))
+    .map((entry) => entry.name);
+}
+
 /** Load the listed extensions into `app`: routers (HTTP and protocol routes), listeners and middleware; every error is reported. */
 export function loadExtensions(app: App, entries: readonly ExtensionEntry[], extensionDir: string): ExtensionSpec[] {
   const errors: Error[] = [];
@@ -16,9 +36,7 @@ export function loadExtensions(app: App, entries: readonly ExtensionEntry[], ext
   for (const entry of entries) {
     const dir = extensionFolder(extensionDir, entry.name);
     if (!existsSync(dir)) {
-      errors.push(
-        new ServError('SERV_EXTENSION_LOAD', `extension "${entry.name}" not found: ${displayPath(dir)} does not exist (settings.extension_dir is ${displayPath(extensionDir)}); create it with "serv create extension --name ${entry.name}" or remove it from extensions`),
-      );
+      errors.push(extensionNotFound(entry.name, dir, extensionDir));
       continue;
     }
     try {

@@ -16,6 +16,9 @@ import { RepeatedString } from './request-info';
 import { listenToRawSocket, type OwnedRawSocket, type RawSocketOwner, type RawSocketServer } from './raw-socket';
 import { WebSocket } from './websocket';
 
+/** Added to "not active" before accept(): the fix for a handler that sends or receives first. */
+const NOT_ACCEPTED_HINT = ': call `await ws.accept()` first';
+
 /** What a connection needs from the hub that owns it (one object per hub, not per connection). */
 export interface ConnectionOwner extends WebSocketLog {
   /** The `ws` server (noServer mode) that upgrades sockets with this payload limit. */
@@ -266,9 +269,13 @@ export class Connection implements InboxOwner, OutboxOwner, RawSocketOwner {
     return disconnectedError(this.closeCode ?? CloseCode.ABNORMAL, this.closeReason ?? '');
   }
 
-  /** "WebSocket connection is not active", with the close code and reason when there are some. */
+  /**
+   * "WebSocket connection is not active", with the close code and reason when there are some; before the handshake
+   * (no close code yet) it adds what to do, since a handler that sends first is the usual cause.
+   */
   notActive(): WebSocketConnectionError {
-    return new WebSocketConnectionError('WebSocket connection is not active', {
+    const hint = this.closeCode === null ? NOT_ACCEPTED_HINT : '';
+    return new WebSocketConnectionError(`WebSocket connection is not active${hint}`, {
       errorCode: 'SERV_WS_NOT_ACTIVE',
       code: this.closeCode ?? undefined,
       reason: this.closeReason ?? undefined,

@@ -56,7 +56,7 @@ describe('WebSocket API', () => {
       const server = route.next();
       const client = harness.connect('/ws');
       const ws = await server;
-      await expect(ws.send('hi')).rejects.toThrow(new WebSocketConnectionError('WebSocket connection is not active'));
+      await expect(ws.send('hi')).rejects.toThrow(new WebSocketConnectionError('WebSocket connection is not active: call `await ws.accept()` first'));
       await expect(ws.send(123 as unknown as string)).rejects.toThrow('WebSocket connection is not active');
       await expect(ws.receive()).rejects.toThrow('WebSocket connection is not active');
       await ws.accept();
