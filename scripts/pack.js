@@ -20,7 +20,7 @@ function packAll(outDir) {
   return PACKAGES.map((name) => {
     const dir = path.join(REPO_ROOT, 'packages', name);
     if (!existsSync(path.join(dir, 'dist', 'index.js'))) throw new Error(`packages/${name}/dist is missing: run "npm run build" first`);
-    const output = execFileSync('npm', ['pack', '--json', '--pack-destination', outDir], { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+    const output = execFileSync('npm', ['pack', '--json', '--pack-destination', outDir], { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 120_000 });
     const [packed] = JSON.parse(output);
     return path.join(outDir, packed.filename);
   });

@@ -81,6 +81,15 @@ export function typeCheck(target: TypeCheckTarget): TypeCheckResult {
       if (found.resolvedModule !== undefined || !SHARED_PACKAGES.includes(literal.text)) return found;
       return ts.resolveModuleName(literal.text, anchor, compilerOptions, host);
     });
+  // Type packages (`types: ["node"]`, `/// <reference types>`) fall back the same way, so a project checks before
+  // its own `npm install` as it runs before it.
+  host.resolveTypeReferenceDirectiveReferences = (references, containingFile, redirected, compilerOptions) =>
+    references.map((reference) => {
+      const name = typeof reference === 'string' ? reference : reference.fileName.toLowerCase();
+      const found = ts.resolveTypeReferenceDirective(name, containingFile, compilerOptions, host, redirected);
+      if (found.resolvedTypeReferenceDirective !== undefined) return found;
+      return ts.resolveTypeReferenceDirective(name, anchor, compilerOptions, host);
+    });
   const program = ts.createProgram({ rootNames, options, host });
   // `serv run FILE` runs FILE's top-level await (see loader/top-level-await.ts), so tsc's module-kind complaint about
   // it (TS1378 await, TS1432 for await) does not apply to the files given explicitly.
