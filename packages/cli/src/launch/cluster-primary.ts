@@ -3,6 +3,9 @@ import { servBinPath } from './bin-path';
 import { launchArgv, type LaunchOptions } from './launch-options';
 import { LISTENING_MESSAGE, SUPERVISED_ENV, WORKER_FAILED_MESSAGE, WORKER_LISTENING_MESSAGE } from './serve';
 import { isMessage, SHUTDOWN_MESSAGE, waitForShutdown } from './shutdown-signal';
+import { startBackgroundTypeCheck } from '../check/background-check';
+import { projectCheckTarget } from '../check/project-target';
+import { noteNoTypeCheck } from './type-check-note';
 import { userSourceFiles } from './user-sources';
 
 /**
@@ -46,6 +49,9 @@ export function runClusterPrimary(options: LaunchOptions): Promise<number> {
       const pids = live().map((each) => each.process.pid);
       process.stdout.write(`Serv listening on ${String(message.url)}\n${String(message.summary)}\n`);
       process.stdout.write(`${options.workers} workers (pids ${pids.join(', ')})\n`);
+      // The primary speaks for the cluster: one note or one background type check, not one per worker.
+      if (!supervised) noteNoTypeCheck(options.dev);
+      if (options.dev) startBackgroundTypeCheck(projectCheckTarget(options));
       if (supervised) {
         process.send?.({ type: LISTENING_MESSAGE, host: message.host, port: message.port, url: message.url, sources: userSourceFiles() });
       }

@@ -6,6 +6,7 @@ import { extensionDirOf } from './extension-dir';
 import { configFileOf, launchArgv, type LaunchOptions } from './launch-options';
 import { LISTENING_MESSAGE, SUPERVISED_ENV, UNRECOVERABLE_MESSAGE } from './serve';
 import { isMessage, SHUTDOWN_MESSAGE, waitForShutdown } from './shutdown-signal';
+import { noteNoTypeCheck } from './type-check-note';
 
 /**
  * `--reload`: runs the server in a child process and restarts it when the config file, the extension folder or
@@ -51,6 +52,7 @@ export async function runReloadSupervisor(options: LaunchOptions): Promise<numbe
     current.on('message', (message: unknown) => {
       if (isMessage(message, UNRECOVERABLE_MESSAGE)) unrecoverable = true;
       if (!isMessage(message, LISTENING_MESSAGE)) return;
+      noteNoTypeCheck(options.dev);
       if (typeof message.port === 'number') port = message.port;
       const sources = Array.isArray(message.sources) ? message.sources : [];
       for (const file of sources) if (typeof file === 'string') watcher.watchFile(file);

@@ -2,6 +2,7 @@ import { startBackgroundTypeCheck, type BackgroundTypeCheck } from '../check/bac
 import { projectCheckTarget } from '../check/project-target';
 import { formatError } from '../cli-error';
 import { explainListenError, PORT_IN_USE } from './listen-error';
+import { noteNoTypeCheck } from './type-check-note';
 import { loadApp, type LoadedApp } from './load-app';
 import type { LaunchOptions } from './launch-options';
 import { formatRouteTable, summariseRoutes } from './route-summary';
@@ -70,6 +71,8 @@ export async function serveApp(options: LaunchOptions, role: 'single' | 'worker'
     process.stdout.write(`Serv listening on ${info.url}\n${summary}\n`);
     if (options.dev) process.stdout.write(`${loadReport(loaded)}\n`);
     if (options.dev) typeCheck = startBackgroundTypeCheck(projectCheckTarget(options));
+    // A supervised server is one of many restarts: its supervisor says it once.
+    if (!supervised) noteNoTypeCheck(options.dev);
     if (supervised) {
       process.send?.({ type: LISTENING_MESSAGE, host: info.host, port: info.port, url: info.url, sources: userSourceFiles() });
     }

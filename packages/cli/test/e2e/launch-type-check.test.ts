@@ -1,4 +1,4 @@
-import { appendFileSync, readFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cacheEnv, scaffoldEchoApp } from '../helpers/scaffold-app';
 import { assertBuilt, makeTempDir, removeTempDir, runServ, ServProcess } from '../helpers/serv-process';
@@ -58,14 +58,33 @@ describe('serv launch and type errors', () => {
     expect(server.stderr).toBe('');
   });
 
-  it('without --dev, serves a project with a type error and says once that it does not type-check, and how to', async () => {
+  it('without --dev, serves a project with a type error and says once, after the listening line, that it does not type-check, and how to', async () => {
     addTypeError();
     server = new ServProcess(['launch', '--port', '0'], { cwd: dir, env: cacheEnv(dir) });
     const { port } = await server.listening();
+    await server.waitFor(/^Note: /, 'stderr');
     expect(server.stderr).toBe(NOTE);
     const reply = await runServ(['ws', `ws://127.0.0.1:${port}/ws/echo`, '--send', 'hi'], { cwd: dir });
     expect(reply).toMatchObject({ code: 0, stdout: '< Echo: hi\n' });
     expect(await server.stop('SIGTERM')).toEqual({ code: 0, signal: null });
     expect(server.stderr).toBe(NOTE);
+  });
+
+  it('with --reload, says it once however often the server restarts', async () => {
+    server = new ServProcess(['launch', '--reload', '--port', '0'], { cwd: dir, env: cacheEnv(dir) });
+    await server.listening();
+    await server.waitFor(/^Note: /, 'stderr');
+    appendFileSync(join(dir, 'extensions', 'chat', 'main.ts'), '\nexport const touched = true;\n');
+    await server.waitFor(/Restarting: /);
+    await server.listening(server.stdout.indexOf('Restarting: '));
+    expect(await server.stop('SIGTERM')).toEqual({ code: 0, signal: null });
+    expect(server.stderr).toBe(NOTE);
+  });
+
+  it('says nothing about type-checking when the project fails to load', async () => {
+    writeFileSync(join(dir, 'serv.config.yaml'), 'settings:\n  port: eighty\n');
+    const result = await runServ(['launch', '--port', '0'], { cwd: dir, env: cacheEnv(dir) });
+    expect(result.code).toBe(1);
+    expect(result.stderr).not.toContain('type-check');
   });
 });
