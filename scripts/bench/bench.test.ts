@@ -3,14 +3,19 @@
  * section with a numeric figure for every server, and leave no Serv row unavailable — so the bench cannot rot and a
  * missing framework part cannot hide behind an "unavailable" row. Speed itself is not asserted here.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 
 const REPO_ROOT = join(__dirname, '..', '..');
 
 // The bench's own dependencies (autocannon, fastify) are installed apart from the root: `npm install --prefix scripts/bench`.
-const { missingBenchDependencies, INSTALL_HINT } = require('./lib/bench-deps') as { missingBenchDependencies: () => string[]; INSTALL_HINT: string };
-const MISSING = missingBenchDependencies();
+// Asked of plain Node, which resolves them as run.js will (Jest's own resolver answers differently).
+const { missing: MISSING, hint: INSTALL_HINT } = JSON.parse(
+  execFileSync(process.execPath, ['-e', "const d = require('./lib/bench-deps'); console.log(JSON.stringify({ missing: d.missingBenchDependencies(), hint: d.INSTALL_HINT }))"], {
+    cwd: __dirname,
+    encoding: 'utf8',
+  }),
+) as { missing: string[]; hint: string };
 if (MISSING.length > 0 && process.env.CI !== 'true') {
   console.warn(`scripts/bench/bench.test.ts SKIPPED: the benchmark's dependencies are not installed (${MISSING.join(', ')}); run "${INSTALL_HINT}" to run it.`);
 }
