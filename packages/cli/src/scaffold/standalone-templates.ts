@@ -99,6 +99,8 @@ export const STARTER_TEST_TS = `import { strict as assert } from 'node:assert';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { createTestClient, loadProject, type TestClient } from '@serv/core';
+// Installs the WebSocket protocol (its routes and config keys) before the config is read; serv launch does this itself.
+import '@serv/websocket';
 
 let client: TestClient;
 
@@ -107,7 +109,9 @@ before(async () => {
   client = createTestClient(await loadProject({ cwd: join(__dirname, '..'), env: {} }));
 });
 
-after(() => client.close());
+after(async () => {
+  if (client !== undefined) await client.close();
+});
 
 test('GET / answers with text', async () => {
   const res = await client.get('/');
