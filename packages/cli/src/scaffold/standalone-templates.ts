@@ -54,19 +54,12 @@ export const STANDALONE_TSCONFIG = `{
 /** `.gitignore` of a standalone project. */
 export const STANDALONE_GITIGNORE = 'node_modules/\n';
 
-/** `extensions/app/extension.yaml`: the starter extension's two routes. */
-export const STARTER_EXTENSION_YAML = `# The starter extension: one page and one WebSocket, both classes in main.ts.
+/** `extensions/app/extension.yaml`: the manifest; the routes are the decorated classes of main.ts. */
+export const STARTER_EXTENSION_YAML = `# The starter extension. Its routes are the decorated classes exported by main.ts (@Route, @WebSocketRoute):
+# the decorator is the registration. Add routers here only for what a decorator does not say (a mount, config).
 name: App
 description: The starter routes written by "serv create app --standalone"
 version: "0.1.0"
-routers:
-  - name: main_router
-    routes:
-      - path: /
-        handler: main:HomeRoute
-      - path: /ws/echo
-        handler: main:EchoHandler
-        websocket: true
 `;
 
 /** `extensions/app/main.ts`: a text route and an echo WebSocket handler. */
