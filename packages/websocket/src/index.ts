@@ -21,6 +21,13 @@ export {
   type ResolvedWebSocketOptions,
   type WebSocketOptionsInput,
 } from './connection/options';
+export { Rooms, type BroadcastOptions, type JoinOptions, type JoinResult } from './rooms/rooms';
+export { RoomsError, type RoomsErrorCode } from './rooms/rooms-error';
+export type { BrokerSettings } from './rooms/broker-settings';
+export { MAX_ROOM_NAME_LENGTH } from './rooms/room-name';
+export type { Broker, BrokerSink, PublishAck, RoomMember } from './brokers/broker';
+export { ClusterRelay, type RelayWorker } from './brokers/cluster-relay';
+export { ROOMS_RELAY_ENV } from './brokers/cluster-protocol';
 export { WebSocketRoute, type WebSocketRouteOptions } from './integration/websocket-route';
 export { ConnectionContext } from './integration/connection-context';
 export { websocketProtocol } from './integration/websocket-protocol';

@@ -25,8 +25,8 @@ export interface ConnectionOwner extends WebSocketLog {
   serverFor(maxPayloadBytes: number): RawSocketServer;
   /** The handshake completed. */
   opened(conn: Connection): void;
-  /** The socket closed or the handler settled (`conn.ended` says whether both have). */
-  settled(conn: Connection): void;
+  /** The socket closed (`fact` SOCKET_GONE) or the handler settled (HANDLER_DONE); `conn.ended` says whether both have. */
+  settled(conn: Connection, fact: number): void;
 }
 
 const hosts = new RepeatedString();
@@ -186,7 +186,7 @@ export class Connection implements InboxOwner, OutboxOwner, RawSocketOwner {
   settle(fact: number): void {
     if ((this.word & fact) !== 0) return;
     this.word |= fact;
-    this.owner.settled(this);
+    this.owner.settled(this, fact);
   }
 
   /** A message from ws: heartbeat bookkeeping, rate limit, then the inbox. */

@@ -47,3 +47,13 @@ export function writeFrameDirect(raw: OwnedRawSocket, opcode: number, data: stri
   socket.write(frame);
   return true;
 }
+
+/**
+ * Write a complete frame built once for many connections (rooms). Returns null, writing nothing, when it must go
+ * through `ws` instead (permessage-deflate, the sender busy, `ws`'s internals not in use); otherwise what the
+ * socket's `write()` said (false: past its high-water mark, so the caller checks the backlog).
+ */
+export function writePreframed(raw: OwnedRawSocket, frame: Buffer): boolean | null {
+  const socket = directFrameSocket(raw);
+  return socket === null ? null : socket.write(frame);
+}

@@ -17,6 +17,8 @@ export interface WebSocketEndInfo {
 
 /** Callbacks around one connection's life (the integration layer disposes its DI scope in `onEnd`). */
 export interface WebSocketHandlerHooks {
+  /** The socket closed (the handler may still be running). */
+  onClose?(ws: WebSocket): void;
   onEnd?(ws: WebSocket, info: WebSocketEndInfo): void;
 }
 

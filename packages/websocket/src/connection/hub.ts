@@ -95,7 +95,11 @@ export class WebSocketHub {
     this.#owner = {
       serverFor: (maxPayloadBytes) => this.#serverFor(maxPayloadBytes),
       opened: (conn) => this.#opened(conn),
-      settled: (conn) => (conn.ended ? this.#finish(conn) : this.#checkShutdown()),
+      settled: (conn, fact) => {
+        if (fact === SOCKET_GONE) this.#socketGone(conn);
+        if (conn.ended) this.#finish(conn);
+        else this.#checkShutdown();
+      },
       debug: (message) => this.#debugLine(message),
       error: (message, error) => this.#log.error(message, error),
     };
@@ -198,6 +202,17 @@ export class WebSocketHub {
     const [interval, timeout] = this.#defaultHeartbeat;
     this.#heartbeat.watch(interval, timeout);
     this.#heartbeat.watch(conn.options.heartbeatIntervalMs, conn.options.heartbeatTimeoutMs);
+  }
+
+  /** The socket closed, the handler maybe still running: the `onClose` hook (rooms drop the connection here). */
+  #socketGone(conn: Connection): void {
+    const onClose = conn.hooks?.onClose;
+    if (onClose === undefined) return;
+    try {
+      onClose(conn.ws);
+    } catch (err) {
+      this.#log.error(`WebSocket onClose hook for ${conn.path} threw`, err);
+    }
   }
 
   #finish(conn: Connection): void {

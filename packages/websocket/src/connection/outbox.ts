@@ -3,12 +3,15 @@ import { DrainWaiters } from './backpressure';
 import { CloseCode } from './close-codes';
 import type { WebSocketConnectionError } from './errors';
 import { FrameType } from './frame-type';
-import { BINARY_FRAME, TEXT_FRAME, writeFrameDirect } from './frame-writer';
+import { BINARY_FRAME, TEXT_FRAME, writeFrameDirect, writePreframed } from './frame-writer';
 import type { ResolvedWebSocketOptions } from './options';
 import type { OwnedRawSocket } from './raw-socket';
 
 const OPEN = 1;
 const BINARY_SEND = { binary: true } as const;
+const TEXT_SEND = { binary: false } as const;
+/** Above any socket's `writableHighWaterMark` (16 KiB on Node 20, 64 KiB on 22): smaller caps are checked always. */
+const SOCKET_HIGH_WATER_BYTES = 1024 * 1024;
 /** `send()` hands out this one settled promise on the fast path: no allocation per message. */
 export const RESOLVED: Promise<void> = Promise.resolve();
 const noop = (): void => undefined;
@@ -120,6 +123,20 @@ export class Outbox {
       return failed(new TypeError(`Data is not JSON serializable: ${describe(value)} has no JSON representation`));
     }
     return this.send(text);
+  }
+
+  /**
+   * Rooms' fan-out: write `frame` (the whole frame of `payload`, built once for every member) without waiting for
+   * drain, through `ws` when this connection compresses; past `maxBufferedBytes` close 1013. Nobody waits for it.
+   */
+  deliver(frame: Buffer, payload: Buffer, binary: boolean): void {
+    const raw = this.raw;
+    if (!this.owner.connected || raw === null || raw.readyState !== OPEN) return;
+    const below = writePreframed(raw, frame);
+    if (below === null) raw.send(payload, binary ? BINARY_SEND : TEXT_SEND);
+    const max = this.owner.options.maxBufferedBytes;
+    // Below the socket's high-water mark the backlog cannot pass the cap, unless the cap itself is that small.
+    if ((below !== true || max < SOCKET_HIGH_WATER_BYTES) && raw.bufferedAmount > max) this.owner.overflowed();
   }
 
   /** The connection closed: sends waiting for a drain fail with "not active". */

@@ -8,6 +8,7 @@ import { WebSocketHub, type WebSocketHandlerHooks } from '../connection/hub';
 import { resolveWebSocketOptions, type ResolvedWebSocketOptions } from '../connection/options';
 import { splitRequestTarget } from '../connection/request-info';
 import { WebSocket } from '../connection/websocket';
+import { appRooms } from '../rooms/app-rooms';
 import { APP_SETTING_DEFAULTS, WEBSOCKET_ROUTE_KEYS, WEBSOCKET_SETTINGS } from '../settings/websocket-settings';
 import { connectTestWebSocket } from '../testing/test-websocket';
 import { ConnectionContext } from './connection-context';
@@ -26,8 +27,11 @@ function attach(app: App): ProtocolRuntime {
     log: { debug: (m) => app.logger.debug(m), error: (m, e) => app.logger.error(m, e) },
     debug: s.debug,
   });
+  const rooms = appRooms(app);
+  app.on('app.startup', () => rooms._start());
   // One hooks object per app, not per connection: the connection's context lives on the connection itself.
   const hooks: WebSocketHandlerHooks = {
+    onClose: (ws) => rooms._connectionClosed(ws),
     onEnd(ws, info) {
       const c = ws._scope as ConnectionContext | undefined;
       ws._scope = undefined;
@@ -66,7 +70,7 @@ function attach(app: App): ProtocolRuntime {
         hooks,
       );
     },
-    close: (graceMs) => hub.close(graceMs),
+    close: (graceMs) => hub.close(graceMs).then(() => rooms._close()),
   };
 }
 

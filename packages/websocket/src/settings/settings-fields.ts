@@ -2,6 +2,7 @@
 // `app.settings.maxConnections` is typed wherever @serv/websocket is installed and nowhere else. Defaults and
 // validation live in websocket-settings.ts.
 import '@serv/core';
+import type { BrokerSettings } from '../rooms/broker-settings';
 
 declare module '@serv/core' {
   interface ServSettings {
@@ -25,5 +26,9 @@ declare module '@serv/core' {
     maxBufferedBytes: number;
     /** Negotiate permessage-deflate compression. Default false. */
     permessageDeflate: boolean;
+    /** Rooms broker: `{ kind: memory }` (default; spans `--workers` through the primary) or `{ kind: redis, url, prefix }`. */
+    broker: BrokerSettings;
+    /** How long a dead instance's room members stay listed, in milliseconds (Redis broker). Default 15000. */
+    presenceTtlMs: number;
   }
 }

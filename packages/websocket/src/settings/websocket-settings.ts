@@ -1,13 +1,15 @@
 import {
   expectBool, expectInt, expectOneOf, expectStringList, type At, type RouteKeys, type SettingSpec,
 } from '@serv/core';
+import { readBroker } from '../rooms/broker-settings';
 
 /** How one WebSocket setting is checked, whichever way it arrives (YAML, `createApp` settings, decorator options). */
 type Rule =
-  | { readonly type: 'int'; readonly min: 0 | 1 }
+  | { readonly type: 'int'; readonly min: 0 | 1 | 100 }
   | { readonly type: 'bool' }
   | { readonly type: 'strings' }
-  | { readonly type: 'oneOf'; readonly choices: readonly string[] };
+  | { readonly type: 'oneOf'; readonly choices: readonly string[] }
+  | { readonly type: 'broker' };
 
 /** One WebSocket setting: where it may be written, its default and its rule. */
 interface Row {
@@ -40,6 +42,8 @@ const ROWS: readonly Row[] = [
   { key: 'send_high_water_bytes', field: 'sendHighWaterBytes', defaultValue: 1_048_576, rule: POSITIVE, scope: 'both' },
   { key: 'max_buffered_bytes', field: 'maxBufferedBytes', defaultValue: 8_388_608, rule: POSITIVE, scope: 'both' },
   { key: 'permessage_deflate', field: 'permessageDeflate', defaultValue: false, rule: { type: 'bool' }, scope: 'app' },
+  { key: 'broker', field: 'broker', defaultValue: { kind: 'memory' }, rule: { type: 'broker' }, scope: 'app' },
+  { key: 'presence_ttl_ms', field: 'presenceTtlMs', defaultValue: 15_000, rule: { type: 'int', min: 100 }, scope: 'app' },
 ];
 
 function readYaml(rule: Rule): (value: unknown, at: At) => unknown {
@@ -52,6 +56,8 @@ function readYaml(rule: Rule): (value: unknown, at: At) => unknown {
       return expectStringList;
     case 'oneOf':
       return (v, at) => expectOneOf(v, at, rule.choices);
+    case 'broker':
+      return readBroker;
   }
 }
 
@@ -60,13 +66,15 @@ function checkValue(rule: Rule, value: unknown): string | null {
   switch (rule.type) {
     case 'int':
       if (Number.isSafeInteger(value) && (value as number) >= rule.min) return null;
-      return rule.min === 1 ? 'a positive integer' : 'an integer >= 0';
+      return rule.min === 1 ? 'a positive integer' : `an integer >= ${rule.min}`;
     case 'bool':
       return typeof value === 'boolean' ? null : 'true or false';
     case 'strings':
       return Array.isArray(value) && value.every((o) => typeof o === 'string') ? null : 'a list of strings';
     case 'oneOf':
       return rule.choices.includes(value as string) ? null : rule.choices.map((c) => JSON.stringify(c)).join(' or ');
+    case 'broker':
+      return null; // an app setting only, read from YAML by readBroker
   }
 }
 

@@ -1,0 +1,218 @@
+import { envelopeHalves, envelopeText, randomId } from '../rooms/envelope';
+import { RoomsError } from '../rooms/rooms-error';
+import type { Broker, BrokerSink, PublishAck, RoomMember } from './broker';
+import { loadCreateClient, redactUrl, type RedisClientLike } from './redis-client';
+import { RedisPresence } from './redis-presence';
+
+/** Settings of the Redis broker. */
+export interface RedisBrokerOptions {
+  readonly url: string;
+  readonly prefix: string;
+  readonly presenceTtlMs: number;
+}
+
+// Sequencing and fan-out in one atomic step: the offset order is the order every subscriber receives, cluster-wide.
+const PUBLISH_SCRIPT = `
+local offset = redis.call('INCR', KEYS[1])
+local epoch = redis.call('GET', KEYS[2])
+if not epoch then epoch = ARGV[1]; redis.call('SET', KEYS[2], epoch) end
+redis.call('PUBLISH', ARGV[4], 'P' .. ARGV[2] .. offset .. ',"epoch":"' .. epoch .. '",' .. ARGV[3])
+return {offset, epoch}`;
+
+/** Channel message kinds (first byte): a sequenced envelope, or a text / binary broadcast from `<instance>\n`. */
+const PUBLISHED = 0x50; // 'P'
+const TEXT = 'T';
+const BINARY = 'B';
+const NEWLINE = 0x0a;
+
+/**
+ * Rooms across machines through Redis: one subscription per room with local members (on the subscriber
+ * connection), `publish()` sequenced by a Lua script (INCR + PUBLISH), broadcasts published as they are, presence in
+ * hashes guarded by a per-instance key with a TTL. When Redis goes away, local delivery goes on, one error is logged,
+ * and subscriptions and presence come back by themselves on reconnect.
+ */
+export class RedisBroker implements Broker {
+  private _sink: BrokerSink | null = null;
+  private _client: RedisClientLike | null = null;
+  private _sub: RedisClientLike | null = null;
+  private _presence: RedisPresence | null = null;
+  private _scriptSha = '';
+  private _started = false;
+  private _closing = false;
+  private _outage = false;
+  private _heartbeat: NodeJS.Timeout | null = null;
+  /** room → its subscription (resolved once Redis confirmed it). */
+  private readonly _subscriptions = new Map<string, Promise<void>>();
+  private readonly _onMessage = (message: Buffer, channel: Buffer): void => this._receive(message, channel);
+  private readonly _where: string;
+  private readonly _channelPrefixLength: number;
+
+  constructor(
+    private readonly _options: RedisBrokerOptions,
+    private readonly _instance: string,
+  ) {
+    this._where = redactUrl(_options.url);
+    this._channelPrefixLength = Buffer.byteLength(this._channel(''));
+  }
+
+  async start(sink: BrokerSink): Promise<void> {
+    this._sink = sink;
+    const createClient = loadCreateClient();
+    const reconnectStrategy = (retries: number, cause: Error): number | Error =>
+      this._started && !this._closing ? Math.min(50 * (retries + 1), 1000) : cause;
+    // Commands fail at once while Redis is away (publish falls back to local delivery) instead of queueing.
+    const client = createClient({ url: this._options.url, disableOfflineQueue: true, socket: { reconnectStrategy, connectTimeout: 5000 } });
+    const sub = client.duplicate();
+    for (const c of [client, sub]) c.on('error', (error) => this._down(error as Error));
+    client.on('ready', () => this._up());
+    try {
+      await client.connect();
+      await sub.connect();
+      this._scriptSha = await client.sendCommand<string>(['SCRIPT', 'LOAD', PUBLISH_SCRIPT]);
+    } catch (err) {
+      client.destroy();
+      sub.destroy();
+      throw new RoomsError(
+        'SERV_ROOMS_BROKER',
+        `settings.broker.url: cannot connect to Redis at ${this._where} (${(err as Error).message}); start Redis there or point the URL at it`,
+        { cause: err },
+      );
+    }
+    this._client = client;
+    this._sub = sub;
+    this._presence = new RedisPresence(client, this._options.prefix, this._instance, this._options.presenceTtlMs);
+    await this._presence.heartbeat();
+    const every = Math.max(50, Math.floor(this._options.presenceTtlMs / 3));
+    this._heartbeat = setInterval(() => void this._presence?.heartbeat().catch(() => undefined), every);
+    this._heartbeat.unref();
+    this._started = true;
+  }
+
+  async join(room: string, member: RoomMember, firstLocal: boolean): Promise<string> {
+    let subscribed = this._subscriptions.get(room);
+    if (subscribed === undefined || firstLocal) {
+      subscribed ??= (this._sub as RedisClientLike).subscribe(this._channel(room), this._onMessage, true);
+      this._subscriptions.set(room, subscribed);
+    }
+    if (!(this._client as RedisClientLike).isReady) {
+      // Local members keep talking; the subscription and the announcement are redone on reconnect.
+      subscribed.catch(() => undefined);
+      return '';
+    }
+    const [, , epoch] = await Promise.all([
+      subscribed,
+      (this._presence as RedisPresence).announce(room, member),
+      (this._client as RedisClientLike).sendCommand<string | null>(['GET', this._key('epoch', room)]),
+    ]).catch((err: unknown) => {
+      this._down(err as Error);
+      return [undefined, undefined, ''];
+    });
+    return epoch ?? '';
+  }
+
+  leave(room: string, memberId: string, lastLocal: boolean): void {
+    if (lastLocal && (this._sink as BrokerSink).localMembers(room).length === 0 && this._subscriptions.delete(room)) {
+      void (this._sub as RedisClientLike).unsubscribe(this._channel(room)).catch(() => undefined);
+    }
+    void (this._presence as RedisPresence).retract(room, memberId).catch(() => undefined);
+  }
+
+  async publish(room: string, dataJson: string, at: number): Promise<PublishAck> {
+    const client = this._client as RedisClientLike;
+    if (!client.isReady) return this._publishLocally(room, dataJson, at, undefined);
+    const [head, tail] = envelopeHalves(room, at, dataJson);
+    const args = ['2', this._key('offset', room), this._key('epoch', room), randomId(), head, tail, this._channel(room)];
+    let reply: [number, string];
+    try {
+      reply = await client.sendCommand<[number, string]>(['EVALSHA', this._scriptSha, ...args]);
+    } catch (err) {
+      if (!String((err as Error).message).startsWith('NOSCRIPT')) return this._publishLocally(room, dataJson, at, err);
+      // Redis restarted and forgot the script: EVAL runs it and caches it again.
+      reply = await client.sendCommand<[number, string]>(['EVAL', PUBLISH_SCRIPT, ...args]).catch((e: unknown) => this._publishLocally(room, dataJson, at, e));
+    }
+    return { offset: Number(reply[0]), epoch: String(reply[1]), at };
+  }
+
+  broadcast(room: string, payload: Buffer, binary: boolean): void {
+    const client = this._client as RedisClientLike;
+    if (!client.isReady) return;
+    const message = Buffer.concat([Buffer.from(`${binary ? BINARY : TEXT}${this._instance}\n`), payload]);
+    void client.sendCommand(['PUBLISH', this._channel(room), message]).catch(() => undefined);
+  }
+
+  members(room: string): Promise<RoomMember[]> {
+    return (this._presence as RedisPresence).members(room);
+  }
+
+  rooms(): Promise<string[]> {
+    return (this._presence as RedisPresence).rooms();
+  }
+
+  async close(): Promise<void> {
+    this._closing = true;
+    if (this._heartbeat !== null) clearInterval(this._heartbeat);
+    const client = this._client;
+    const sub = this._sub;
+    if (client === null || sub === null) return;
+    if (client.isReady) {
+      const presence = this._presence as RedisPresence;
+      await Promise.all([
+        presence.forgetInstance(),
+        ...(this._sink as BrokerSink).localMembers().map(([room, m]) => presence.retract(room, m.id)),
+      ]).catch(() => undefined);
+    }
+    await Promise.all([client, sub].map((c) => (c.isReady ? c.close() : Promise.resolve(c.destroy())).catch(() => c.destroy())));
+  }
+
+  /** Redis is away: deliver to this instance's members with `offset: null` and tell the caller. */
+  private _publishLocally(room: string, dataJson: string, at: number, cause: unknown): never {
+    if (cause !== undefined) this._down(cause as Error);
+    const count = (this._sink as BrokerSink).deliver(room, Buffer.from(envelopeText(room, null, '', at, dataJson)), false);
+    throw new RoomsError(
+      'SERV_ROOMS_BROKER_DOWN',
+      `rooms.publish(${JSON.stringify(room)}): Redis at ${this._where} is unreachable, so the message has no offset and went to this instance's ${count} member(s) only`,
+      { cause, deliveredLocally: count },
+    );
+  }
+
+  private _receive(message: Buffer, channel: Buffer): void {
+    const sink = this._sink as BrokerSink;
+    const room = channel.toString('latin1', this._channelPrefixLength);
+    if (message[0] === PUBLISHED) {
+      sink.deliver(room, message.subarray(1), false);
+      return;
+    }
+    const newline = message.indexOf(NEWLINE);
+    if (newline < 0 || message.toString('latin1', 1, newline) === this._instance) return; // our own broadcast
+    sink.deliver(room, message.subarray(newline + 1), message.toString('latin1', 0, 1) === BINARY);
+  }
+
+  private _down(error: Error): void {
+    if (this._outage || this._closing) return;
+    this._outage = true;
+    this._sink?.log.error(
+      `Rooms: Redis at ${this._where} is unreachable (${error.message}); local members keep talking, ` +
+        'delivery across instances and presence resume by themselves when it is back',
+    );
+  }
+
+  /** Reconnected: re-announce presence (subscriptions are restored by node-redis itself). */
+  private _up(): void {
+    if (!this._started || !this._outage) return;
+    this._outage = false;
+    this._sink?.log.info(`Rooms: Redis at ${this._where} is back; re-announcing this instance's members`);
+    const presence = this._presence as RedisPresence;
+    void Promise.all([
+      presence.heartbeat(),
+      ...(this._sink as BrokerSink).localMembers().map(([room, m]) => presence.announce(room, m)),
+    ]).catch((err: unknown) => this._down(err as Error));
+  }
+
+  private _channel(room: string): string {
+    return `${this._options.prefix}room:${room}`;
+  }
+
+  private _key(kind: 'offset' | 'epoch', room: string): string {
+    return `${this._options.prefix}${kind}:${room}`;
+  }
+}
