@@ -64,14 +64,28 @@ export class RedisBroker implements Broker {
     const client = createClient({ url: this._options.url, disableOfflineQueue: true, socket: { reconnectStrategy, connectTimeout: 5000 } });
     const sub = client.duplicate();
     for (const c of [client, sub]) c.on('error', (error) => this._down(error as Error));
-    client.on('ready', () => this._up());
+    // Each connection reports 'ready' once it is back and (the subscriber) has re-subscribed every room.
+    for (const c of [client, sub]) c.on('ready', () => this._up());
     try {
-      await client.connect();
-      await sub.connect();
+      // node-redis keeps connect() pending while it retries; the first error is the answer at startup.
+      for (const c of [client, sub]) {
+        await new Promise<void>((resolve, reject) => {
+          c.once('error', reject);
+          c.connect().then(() => {
+            c.off('error', reject);
+            resolve();
+          }, reject);
+        });
+      }
       this._scriptSha = await client.sendCommand<string>(['SCRIPT', 'LOAD', PUBLISH_SCRIPT]);
     } catch (err) {
-      client.destroy();
-      sub.destroy();
+      for (const c of [client, sub]) {
+        try {
+          c.destroy();
+        } catch {
+          // Already closed by its reconnect strategy giving up.
+        }
+      }
       throw new RoomsError(
         'SERV_ROOMS_BROKER',
         `settings.broker.url: cannot connect to Redis at ${this._where} (${(err as Error).message}); start Redis there or point the URL at it`,
@@ -196,16 +210,17 @@ export class RedisBroker implements Broker {
     );
   }
 
-  /** Reconnected: re-announce presence (subscriptions are restored by node-redis itself). */
+  /** Both connections are back (node-redis has re-subscribed every room): re-announce presence, then say so. */
   private _up(): void {
-    if (!this._started || !this._outage) return;
+    if (!this._started || !this._outage || this._closing) return;
+    if (!(this._client as RedisClientLike).isReady || !(this._sub as RedisClientLike).isReady) return;
     this._outage = false;
-    this._sink?.log.info(`Rooms: Redis at ${this._where} is back; re-announcing this instance's members`);
     const presence = this._presence as RedisPresence;
-    void Promise.all([
-      presence.heartbeat(),
-      ...(this._sink as BrokerSink).localMembers().map(([room, m]) => presence.announce(room, m)),
-    ]).catch((err: unknown) => this._down(err as Error));
+    const members = (this._sink as BrokerSink).localMembers();
+    void Promise.all([presence.heartbeat(), ...members.map(([room, m]) => presence.announce(room, m))]).then(
+      () => this._sink?.log.info(`Rooms: Redis at ${this._where} is back; ${members.length} local member(s) re-announced`),
+      (err: unknown) => this._down(err as Error),
+    );
   }
 
   private _channel(room: string): string {

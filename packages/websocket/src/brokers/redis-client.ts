@@ -6,6 +6,8 @@ export interface RedisClientLike {
   connect(): Promise<unknown>;
   duplicate(): RedisClientLike;
   on(event: 'error' | 'ready', listener: (error?: Error) => void): unknown;
+  once(event: 'error', listener: (error: Error) => void): unknown;
+  off(event: 'error', listener: (error: Error) => void): unknown;
   sendCommand<T>(args: ReadonlyArray<string | Buffer>): Promise<T>;
   subscribe(channel: string, listener: (message: Buffer, channel: Buffer) => void, bufferMode: true): Promise<void>;
   unsubscribe(channel: string): Promise<void>;
