@@ -1,3 +1,4 @@
+import { ClusterRelay, ROOMS_RELAY_ENV } from '@serv/websocket';
 import cluster, { type Worker } from 'node:cluster';
 import { servBinPath } from './bin-path';
 import { launchArgv, type LaunchOptions } from './launch-options';
@@ -21,6 +22,9 @@ export function runClusterPrimary(options: LaunchOptions): Promise<number> {
   let announced = false;
   let stopping = false;
   let exitCode = 0;
+  // Rooms, broadcast and presence of the default (memory) broker span the workers through this process.
+  const relay = new ClusterRelay();
+  const fork = (): Worker => cluster.fork({ [ROOMS_RELAY_ENV]: '1' });
 
   return new Promise<number>((resolve) => {
     const live = (): Worker[] => Object.values(cluster.workers ?? {}).filter((worker): worker is Worker => worker !== undefined && !worker.isDead());
@@ -37,6 +41,7 @@ export function runClusterPrimary(options: LaunchOptions): Promise<number> {
     };
 
     cluster.on('message', (worker, message: unknown) => {
+      if (relay.handle(worker, message)) return;
       if (isMessage(message, WORKER_FAILED_MESSAGE)) {
         if (!stopping) process.stderr.write(`${String(message.message)}\n`);
         stopAll(1);
@@ -58,6 +63,7 @@ export function runClusterPrimary(options: LaunchOptions): Promise<number> {
     });
 
     cluster.on('exit', (worker, code, signal) => {
+      relay.workerGone(worker.id);
       if (stopping) {
         if (live().length === 0) resolve(exitCode);
         return;
@@ -69,10 +75,10 @@ export function runClusterPrimary(options: LaunchOptions): Promise<number> {
         return;
       }
       process.stderr.write(`Worker ${worker.process.pid} exited with ${how}; starting a replacement.\n`);
-      cluster.fork();
+      fork();
     });
 
-    for (let i = 0; i < options.workers; i += 1) cluster.fork();
+    for (let i = 0; i < options.workers; i += 1) fork();
     void waitForShutdown({ watchParent: supervised }).then(() => stopAll(0));
   });
 }

@@ -6,6 +6,8 @@ import { isRoomsMessage, ROOMS_TAG, type PrimaryToWorker, type WorkerToPrimary }
 export interface RelayWorker {
   readonly id: number;
   send(message: PrimaryToWorker): void;
+  /** False once the worker's IPC channel is gone (it is exiting): messages to it are dropped. */
+  isConnected?(): boolean;
 }
 
 /**
@@ -94,7 +96,7 @@ export class ClusterRelay {
     for (const workerId of interest.keys()) {
       if (workerId === skip) continue;
       const worker = this._workers.get(workerId);
-      if (worker !== undefined) worker.send(message);
+      if (worker !== undefined && worker.isConnected?.() !== false) worker.send(message);
     }
   }
 }
