@@ -8,7 +8,7 @@ const FILE = 'serv.config.yaml';
 const SETTINGS_KEYS_TEXT =
   'debug, host, port, extension_dir, max_body_bytes, origins, max_connections, max_message_bytes, rate_limit_messages, ' +
   'rate_limit_interval_ms, heartbeat_interval_ms, heartbeat_timeout_ms, send_high_water_bytes, max_buffered_bytes, ' +
-  'permessage_deflate, shutdown_grace_ms, tls';
+  'permessage_deflate, shutdown_grace_ms, presence_ttl_ms, broker, tls';
 
 /** Parses a serv-config fixture as if it were ./serv.config.yaml, with an empty environment unless given. */
 function parseFixture(name: string, env: NodeJS.ProcessEnv = {}) {
@@ -68,6 +68,8 @@ describe('parseServConfig with valid files', () => {
       maxBufferedBytes: 16384,
       permessageDeflate: true,
       shutdownGraceMs: 0,
+      presenceTtlMs: 2000,
+      broker: { kind: 'redis', url: 'redis://cache.internal:6380/2', prefix: 'app1:' },
       tls: { certFile: '/srv/app/certs/server.crt', keyFile: '/etc/serv/server.key' },
     });
   });
@@ -97,6 +99,8 @@ describe('parseServConfig with valid files', () => {
       maxBufferedBytes: 8388608,
       permessageDeflate: false,
       shutdownGraceMs: 5000,
+      broker: { kind: 'memory' },
+      presenceTtlMs: 15000,
     });
   });
 });
@@ -171,6 +175,10 @@ describe('parseServConfig with invalid files', () => {
     ['settings-max-buffered-bytes-mapping', 'settings.max_buffered_bytes', 'must be a positive integer, got a mapping'],
     ['settings-permessage-deflate-string', 'settings.permessage_deflate', 'must be true or false, got "on"'],
     ['settings-shutdown-grace-ms-negative', 'settings.shutdown_grace_ms', 'must be an integer of 0 or more, got -5'],
+    ['settings-broker-kind-unknown', 'settings.broker.kind', 'must be "memory" or "redis", got "rabbit"'],
+    ['settings-broker-url-not-redis', 'settings.broker.url', 'must be a URL like "redis://127.0.0.1:6379", got "127.0.0.1:6379"'],
+    ['settings-broker-url-missing', 'settings.broker.url', 'must be a non-empty string, got nothing'],
+    ['settings-presence-ttl-ms-too-small', 'settings.presence_ttl_ms', 'must be an integer of 100 or more, got 10'],
     ['settings-tls-string', 'settings.tls', 'must be a mapping, got "certs/server.pem"'],
     ['settings-tls-missing-key-file', 'settings.tls.key_file', 'must be a non-empty string, got nothing'],
   ])('rejects a wrong value in %s naming %s', (name, keyPath, rest) => {
