@@ -17,6 +17,7 @@ const SECTION_RUNNERS = {
   idle: () => require('./sections/idle').runIdle,
   http: () => require('./sections/http').runHttp,
   startup: () => require('./sections/startup').runStartup,
+  rooms: () => require('./sections/rooms').runRooms,
 };
 
 async function main() {

@@ -1,7 +1,7 @@
 'use strict';
 /** Command-line options of `npm run bench`, with the defaults each mode implies. */
 
-const SECTIONS = ['ws', 'idle', 'http', 'startup'];
+const SECTIONS = ['ws', 'idle', 'http', 'startup', 'rooms'];
 
 const HELP = `Usage: npm run bench -- [options]
 
@@ -13,6 +13,7 @@ const HELP = `Usage: npm run bench -- [options]
   --max              idle test up to the descriptor limit (ulimit -n), over 127.0.0.2-9 source addresses
   --runs N           startup runs per variant (default 5; --quick 1)
   --pipeline N       messages in flight per connection in pipelined mode (default 32)
+  --room-members N   members of the broadcast room (default 1000; --quick 100); rooms needs Redis at 127.0.0.1:6379
   --peers            also run the echo and idle tests against a NestJS gateway and socket.io (opt-in install)
   --controls         also run bare ws with the for-await handler shape (echo and idle): prices the programming model
   --no-write         print only: do not append to docs/benchmarks.md nor write scripts/bench/results/
@@ -51,6 +52,7 @@ function parseArgs(argv) {
       case '--rounds': raw.rounds = Math.floor(positive('--rounds', value())); break;
       case '--runs': raw.runs = Math.floor(positive('--runs', value())); break;
       case '--pipeline': raw.pipeline = Math.floor(positive('--pipeline', value())); break;
+      case '--room-members': raw.roomMembers = Math.floor(positive('--room-members', value()) / 2) * 2; break;
       default: throw new UsageError(`unknown option "${arg}"; see --help`);
     }
   }
@@ -77,6 +79,8 @@ function parseArgs(argv) {
     httpConnections: raw.quick ? 10 : 50,
     idleConnections: raw.idle ?? (raw.quick ? 500 : 10000),
     startupRuns: raw.runs ?? (raw.quick ? 1 : 5),
+    roomMembers: raw.roomMembers ?? (raw.quick ? 100 : 1000),
+    roomIdle: raw.quick ? 200 : 2000,
   };
 }
 
