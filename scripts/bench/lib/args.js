@@ -80,7 +80,7 @@ function parseArgs(argv) {
     idleConnections: raw.idle ?? (raw.quick ? 500 : 10000),
     startupRuns: raw.runs ?? (raw.quick ? 1 : 5),
     roomMembers: raw.roomMembers ?? (raw.quick ? 100 : 1000),
-    roomIdle: raw.quick ? 200 : 2000,
+    roomIdle: raw.quick ? 1000 : 4000,
   };
 }
 
