@@ -7,7 +7,7 @@ const { machineLine } = require('./machine');
 const { markdownTable, verdict } = require('./table');
 const { DOCS_FILE, RESULTS_DIR } = require('./paths');
 
-const SECTION_NUMBERS = { ws: 1, idle: 2, http: 3, startup: 4 };
+const SECTION_NUMBERS = { ws: 1, idle: 2, http: 3, startup: 4, rooms: 5 };
 
 function modeLabel(opts) {
   const parts = [];
@@ -15,7 +15,7 @@ function modeLabel(opts) {
   if (opts.max) parts.push('max');
   if (opts.peers) parts.push('peers');
   if (opts.controls) parts.push('controls');
-  if (opts.sections.length < 4) parts.push(`only ${opts.sections.join(',')}`);
+  if (opts.sections.length < Object.keys(SECTION_NUMBERS).length) parts.push(`only ${opts.sections.join(',')}`);
   return parts.length > 0 ? ` (${parts.join(', ')})` : '';
 }
 

@@ -99,7 +99,11 @@ async function compare(title, ids, instancesEach, redis, members, opts, log) {
         rows.push({ title, id, label: SERVERS[id].label, status: 'unavailable', reason });
         continue;
       }
-      running[id] = await startInstances(id, instancesEach, redis);
+      try {
+        running[id] = await startInstances(id, instancesEach, redis);
+      } catch (error) {
+        rows.push({ title, id, label: SERVERS[id].label, status: 'unavailable', reason: redis ? `needs Redis at ${REDIS_URL}: ${error.message}` : error.message });
+      }
     }
     const measured = await interleave(Object.keys(running), opts.rounds, (id) => throughput(running[id], id, opts, members));
     for (const id of Object.keys(running)) {
@@ -124,7 +128,7 @@ async function latency(opts, log) {
     const result = await runLoad('rooms.js', {
       mode: 'latency', protocol: 'raw', size: 64, rate: 1000,
       members: [{ url: url(instances[0]), count: 10, group: 'local' }, { url: url(instances[1]), count: 10, group: 'remote' }],
-      pubUrl: url(instances[0]), warmupMs: opts.warmupMs, durationMs: Math.max(opts.durationMs, 2000),
+      pubUrl: url(instances[0]), warmupMs: opts.warmupMs, durationMs: Math.max(opts.durationMs, opts.quick ? 1000 : 3000),
     }, { timeoutMs: opts.warmupMs + opts.durationMs + 60000 });
     const { local, remote } = result.groups;
     log(`  rooms latency: local p99 ${num(local.p99Ms, 2)} ms, across Redis p99 ${num(remote.p99Ms, 2)} ms`);
@@ -162,23 +166,28 @@ async function runRooms(opts, log) {
   const members = opts.roomMembers;
   const single = await compare(`1 instance, ${members} members`, ['ws', 'serv', ...(opts.peers ? ['socketio'] : [])], 1, false, members, opts, log);
   const redis = await compare(`2 instances via Redis, ${members / 2} + ${members / 2} members`, ['serv', ...(opts.peers ? ['socketio'] : [])], 2, true, members, opts, log);
-  const lat = await latency(opts, log);
+  const lat = await latency(opts, log).catch((error) => {
+    log(`  rooms latency: unavailable (${error.message.split('\n')[0]})`);
+    return { local: {}, remote: {}, addedP99Ms: null, reason: error.message.split('\n')[0] };
+  });
   const mem = await joinMemory(opts.roomIdle);
   log(`  rooms memory: ${num(mem.heapPerJoin, 0)} heap bytes per join over ${mem.count} connections`);
-  return { id: 'rooms', title: 'Rooms', rows: [...single, ...redis], latency: lat, memory: mem, markdown: render(single, redis, lat, mem, opts), targets: targets(single, redis, lat, mem) };
+  return { id: 'rooms', title: 'Rooms', rows: [...single, ...redis], latency: lat, memory: mem, markdown: render(single, redis, lat, mem, opts), targets: targets(single, redis, lat, mem, opts.peers) };
 }
 
 const byId = (rows, id) => rows.find((r) => r.id === id && r.status === 'ok');
 
-function targets(single, redis, lat, mem) {
+function targets(single, redis, lat, mem, peers) {
   const serv1 = byId(single, 'serv');
   const serv2 = byId(redis, 'serv');
   const r = (a, b) => (a && b ? a.deliveriesPerSec / b.deliveriesPerSec : null);
   const row = (figure, target, value, pass, unit = '×') => ({ figure, target, measured: value === null ? 'unavailable' : `${unit === '×' ? ratio(value) : `${num(value, 2)} ${unit}`}`, pass: value !== null && pass(value) });
   return [
     row('broadcast deliveries/s, 64 B, 1 instance: Serv ÷ bare ws', `≥ ${TARGETS.bareWs}×`, r(serv1, byId(single, 'ws')), (v) => v >= TARGETS.bareWs),
-    row('same: Serv ÷ socket.io rooms', `≥ ${TARGETS.socketio}×`, r(serv1, byId(single, 'socketio')), (v) => v >= TARGETS.socketio),
-    row('2 instances via Redis: Serv ÷ @socket.io/redis-adapter', `≥ ${TARGETS.redis}×`, r(serv2, byId(redis, 'socketio')), (v) => v >= TARGETS.redis),
+    ...(peers ? [
+      row('same: Serv ÷ socket.io rooms', `≥ ${TARGETS.socketio}×`, r(serv1, byId(single, 'socketio')), (v) => v >= TARGETS.socketio),
+      row('2 instances via Redis: Serv ÷ @socket.io/redis-adapter', `≥ ${TARGETS.redis}×`, r(serv2, byId(redis, 'socketio')), (v) => v >= TARGETS.redis),
+    ] : []),
     row('p99 added by the Redis hop at 1 000 msgs/s', `≤ ${TARGETS.addedP99Ms} ms`, lat.addedP99Ms, (v) => v <= TARGETS.addedP99Ms, 'ms'),
     row('heap per idle connection joining one room', `≤ ${TARGETS.joinBytes} B`, mem.heapPerJoin, (v) => v <= TARGETS.joinBytes, 'B'),
   ];
@@ -194,7 +203,7 @@ function render(single, redis, lat, mem, opts) {
       num(row.loadCpuPercent, 0), num(row.othersCpuPercent, 0), value];
   });
   const note = `${opts.rounds} interleaved round(s) of ${opts.durationMs / 1000} s per server after ${opts.warmupMs / 1000} s warm-up, median round; one publisher keeps 8 broadcasts of 64 B in flight (the next goes out once every member has all but 8); "deliveries" = messages received by members. In the Redis rows the ratio is to Serv (socket.io's figure ÷ Serv's would be its inverse) and server CPU sums both instances (Redis's own CPU is not counted).`;
-  const latencyLine = `Latency at 1 000 broadcasts/s (64 B, 10 members on the publisher's instance, 10 on the other through Redis): local p50 ${num(lat.local.p50Ms, 2)} / p99 ${num(lat.local.p99Ms, 2)} ms; across Redis p50 ${num(lat.remote.p50Ms, 2)} / p99 ${num(lat.remote.p99Ms, 2)} ms; added p99 ${num(lat.addedP99Ms, 2)} ms (target ≤ ${TARGETS.addedP99Ms} ms: ${verdict(lat.addedP99Ms <= TARGETS.addedP99Ms)}).`;
+  const latencyLine = lat.addedP99Ms === null ? `Latency across Redis: not measured (${lat.reason}).` : `Latency at 1 000 broadcasts/s (64 B, 10 members on the publisher's instance, 10 on the other through Redis): local p50 ${num(lat.local.p50Ms, 2)} / p99 ${num(lat.local.p99Ms, 2)} ms; across Redis p50 ${num(lat.remote.p50Ms, 2)} / p99 ${num(lat.remote.p99Ms, 2)} ms; added p99 ${num(lat.addedP99Ms, 2)} ms (target ≤ ${TARGETS.addedP99Ms} ms: ${verdict(lat.addedP99Ms <= TARGETS.addedP99Ms)}).`;
   const memLine = `Memory: ${mem.count} idle Serv connections joining one room add ${num(mem.heapPerJoin, 0)} B of heap each (RSS ${bytes(mem.rssPerJoin)} each; target ≤ ${TARGETS.joinBytes} B heap: ${verdict(mem.heapPerJoin <= TARGETS.joinBytes)}).`;
   return `${note}\n\n${markdownTable(headers, [...body(single, 'ws'), ...body(redis, 'serv')])}\n\n${latencyLine}\n\n${memLine}`;
 }
