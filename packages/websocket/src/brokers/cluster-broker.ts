@@ -13,7 +13,6 @@ export class ClusterBroker implements Broker {
   private readonly _waiting = new Map<number, (result: Reply['result']) => void>();
   private readonly _onMessage = (message: unknown): void => this._receive(message);
 
-  constructor(private readonly _instance: string) {}
 
   start(sink: BrokerSink): Promise<void> {
     this._sink = sink;
@@ -52,11 +51,6 @@ export class ClusterBroker implements Broker {
     for (const resolve of this._waiting.values()) resolve([]);
     this._waiting.clear();
     return Promise.resolve();
-  }
-
-  /** The instance id, for logs. */
-  get instance(): string {
-    return this._instance;
   }
 
   private _ask<T>(message: WorkerToPrimary & { id: number }): Promise<T> {

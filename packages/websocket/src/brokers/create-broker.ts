@@ -18,7 +18,7 @@ export function createBroker(settings: ServSettings, instance: string): Broker {
     return new RedisBroker({ url: broker.url, prefix: broker.prefix ?? 'serv:', presenceTtlMs: settings.presenceTtlMs ?? 15000 }, instance);
   }
   if (cluster.isWorker && process.env[ROOMS_RELAY_ENV] === '1' && typeof process.send === 'function') {
-    return new ClusterBroker(instance);
+    return new ClusterBroker();
   }
   return new MemoryBroker(randomId());
 }
