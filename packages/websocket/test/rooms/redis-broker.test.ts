@@ -75,6 +75,40 @@ describeRedis('Rooms with the Redis broker, two instances', () => {
     expect(await alice.receiveJson()).toEqual({ room: 'cross', ...posted.json<object>(), data: { from: 'http' } });
   });
 
+  it('holds one Redis subscription per room per instance with members, not one per connection', async () => {
+    const { createClient } = await import('redis');
+    const probe = createClient({ url: REDIS_URL });
+    await probe.connect();
+    try {
+      const channel = `${prefix}room:subs`;
+      const subscribers = async (): Promise<number> => {
+        const reply = (await probe.sendCommand(['PUBSUB', 'NUMSUB', channel])) as Array<string | number>;
+        return Number(reply[1]);
+      };
+      const a1 = await a.join('subs', 'a1');
+      const a2 = await a.join('subs', 'a2');
+      await b.join('subs', 'b1');
+      expect(await subscribers()).toBe(2); // three members, two instances
+      const gone = new Promise<void>((resolve) => {
+        let left = 2;
+        const off = a.app.on('app.websocket.end', () => {
+          if (--left === 0) {
+            off();
+            resolve();
+          }
+        });
+      });
+      await Promise.all([a1.close(), a2.close()]);
+      await gone;
+      // UNSUBSCRIBE went out when the last local member left; polled, since NUMSUB is answered on another connection.
+      let count = await subscribers();
+      for (let i = 0; i < 100 && count !== 1; i += 1) count = await subscribers();
+      expect(count).toBe(1);
+    } finally {
+      await probe.close();
+    }
+  });
+
   it('delivers 10 000 messages published from both instances in one and the same order to every member', async () => {
     const members = [await a.join('order', 'a1'), await a.join('order', 'a2'), await b.join('order', 'b1'), await b.join('order', 'b2')];
     const total = 10_000;
