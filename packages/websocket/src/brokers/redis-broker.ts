@@ -102,12 +102,8 @@ export class RedisBroker implements Broker {
     this._started = true;
   }
 
-  async join(room: string, member: RoomMember, firstLocal: boolean): Promise<string> {
-    let subscribed = this._subscriptions.get(room);
-    if (subscribed === undefined || firstLocal) {
-      subscribed ??= (this._sub as RedisClientLike).subscribe(this._channel(room), this._onMessage, true);
-      this._subscriptions.set(room, subscribed);
-    }
+  async join(room: string, member: RoomMember): Promise<string> {
+    const subscribed = this._subscriptions.get(room) ?? this._subscribe(room);
     if (!(this._client as RedisClientLike).isReady) {
       // Local members keep talking; the subscription and the announcement are redone on reconnect.
       subscribed.catch(() => undefined);
@@ -122,6 +118,16 @@ export class RedisBroker implements Broker {
       return [undefined, undefined, ''];
     });
     return epoch ?? '';
+  }
+
+  /** Subscribe to `room`'s channel; a subscription that fails (Redis away) is forgotten, and redone on reconnect. */
+  private _subscribe(room: string): Promise<void> {
+    const subscribed: Promise<void> = (this._sub as RedisClientLike).subscribe(this._channel(room), this._onMessage, true).catch((err: unknown) => {
+      if (this._subscriptions.get(room) === subscribed) this._subscriptions.delete(room);
+      throw err;
+    });
+    this._subscriptions.set(room, subscribed);
+    return subscribed;
   }
 
   leave(room: string, memberId: string, lastLocal: boolean): void {
@@ -216,8 +222,15 @@ export class RedisBroker implements Broker {
     if (!(this._client as RedisClientLike).isReady || !(this._sub as RedisClientLike).isReady) return;
     this._outage = false;
     const presence = this._presence as RedisPresence;
-    const members = (this._sink as BrokerSink).localMembers();
-    void Promise.all([presence.heartbeat(), ...members.map(([room, m]) => presence.announce(room, m))]).then(
+    const sink = this._sink as BrokerSink;
+    const members = sink.localMembers();
+    // node-redis re-subscribed what Redis had confirmed; rooms first joined during the outage are subscribed now.
+    const missing = sink.localRooms().filter((room) => !this._subscriptions.has(room));
+    void Promise.all([
+      presence.heartbeat(),
+      ...members.map(([room, m]) => presence.announce(room, m)),
+      ...missing.map((room) => this._subscribe(room)),
+    ]).then(
       () => this._sink?.log.info(`Rooms: Redis at ${this._where} is back; ${members.length} local member(s) re-announced`),
       (err: unknown) => this._down(err as Error),
     );

@@ -177,6 +177,10 @@ describeRedis('Rooms with the Redis broker through a Redis outage', () => {
     expect(await a1.receiveJson()).toEqual({ error: 'SERV_ROOMS_BROKER_DOWN', deliveredLocally: 2 });
     expect(a.lines.filter((line) => line.includes('is unreachable'))).toHaveLength(1);
 
+    // Rooms first joined while Redis is away are subscribed and announced once it is back.
+    const a4 = await a.join('calm', 'a4');
+    const b2 = await b.join('calm', 'b2');
+
     const back = Promise.all([a.logged(/is back/), b.logged(/is back/)]);
     await redis.restart();
     await back;
@@ -185,6 +189,9 @@ describeRedis('Rooms with the Redis broker through a Redis outage', () => {
     await b1.send('bc:hello again');
     expect(await a2.receive()).toBe('b1: hello again');
     expect((await b.client.get('/rooms/storm/members')).json()).toMatchObject({ size: 3 });
+    await b2.send('bc:calm again');
+    expect(await a4.receive()).toBe('b2: calm again');
+    expect((await a.client.get('/rooms/calm/members')).json()).toMatchObject({ size: 2 });
     expect(a.lines.filter((line) => line.includes('is unreachable'))).toHaveLength(1);
   });
 });
