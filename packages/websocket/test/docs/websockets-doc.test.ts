@@ -193,7 +193,7 @@ describe('docs/websockets.md', () => {
     expect(wsLines[1]).toMatch(/ DEBUG \[serv\] WebSocket \/ws\/r closed 1000 bye after \d+ ms$/);
   });
 
-  it('broadcasts to the members of one room only (the registry example)', async () => {
+  it('broadcasts to the members of one room only (the rooms example)', async () => {
     const client = clientFor(createApp({ routes: [BroadcastHandler], logger: silent }));
     const [a1, a2, b] = await Promise.all([
       client.websocket('/rooms/a'),
