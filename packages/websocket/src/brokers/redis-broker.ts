@@ -161,11 +161,25 @@ export class RedisBroker implements Broker {
   }
 
   members(room: string): Promise<RoomMember[]> {
-    return (this._presence as RedisPresence).members(room);
+    return this._presenceRead(`rooms.members(${JSON.stringify(room)})`, (p) => p.members(room));
   }
 
   rooms(): Promise<string[]> {
-    return (this._presence as RedisPresence).rooms();
+    return this._presenceRead('rooms.rooms()', (p) => p.rooms());
+  }
+
+  /** A presence read; with Redis away it rejects `SERV_ROOMS_BROKER_DOWN` rather than answer for this instance only. */
+  private async _presenceRead<T>(what: string, read: (presence: RedisPresence) => Promise<T>): Promise<T> {
+    try {
+      if (!(this._client as RedisClientLike).isReady) throw new Error('not connected');
+      return await read(this._presence as RedisPresence);
+    } catch (err) {
+      throw new RoomsError(
+        'SERV_ROOMS_BROKER_DOWN',
+        `${what}: Redis at ${this._where} is unreachable, so presence across instances is unknown until it is back`,
+        { cause: err },
+      );
+    }
   }
 
   async close(): Promise<void> {

@@ -1,4 +1,5 @@
 import { createApp, createTestClient, Logger, type App, type ServSettings, type TestClient, type TestSocket } from '@serv/core';
+import { Rooms, RoomsError } from '@serv/websocket';
 import { deleteKeys, PrivateRedis, REDIS_URL, redisAvailable, uniquePrefix } from '../helpers/redis';
 import { ChatHandler, RoomsApi } from './fixtures/chat';
 
@@ -176,6 +177,11 @@ describeRedis('Rooms with the Redis broker through a Redis outage', () => {
     expect(await a1.receiveJson()).toEqual({ room: 'storm', offset: null, epoch: '', at: expect.any(Number), data: { user: 'a1', text: 'while down' } });
     expect(await a1.receiveJson()).toEqual({ error: 'SERV_ROOMS_BROKER_DOWN', deliveredLocally: 2 });
     expect(a.lines.filter((line) => line.includes('is unreachable'))).toHaveLength(1);
+    await expect(a.app.container.resolve(Rooms).members('storm')).rejects.toMatchObject({
+      name: RoomsError.name,
+      code: 'SERV_ROOMS_BROKER_DOWN',
+      message: `rooms.members("storm"): Redis at ${redis.url} is unreachable, so presence across instances is unknown until it is back`,
+    });
 
     // Rooms first joined while Redis is away are subscribed and announced once it is back.
     const a4 = await a.join('calm', 'a4');
