@@ -16,42 +16,42 @@ export interface RelayWorker {
  * holds presence for all of them. A worker that exits takes its members with it.
  */
 export class ClusterRelay {
-  private readonly _epoch = randomId();
-  private readonly _offsets = new Map<string, number>();
+  readonly #epoch = randomId();
+  readonly #offsets = new Map<string, number>();
   /** room → member id → [worker id, member]. */
-  private readonly _members = new Map<string, Map<string, [number, RoomMember]>>();
+  readonly #members = new Map<string, Map<string, [number, RoomMember]>>();
   /** room → worker id → that worker's member count in the room. */
-  private readonly _interest = new Map<string, Map<number, number>>();
-  private readonly _workers = new Map<number, RelayWorker>();
+  readonly #interest = new Map<string, Map<number, number>>();
+  readonly #workers = new Map<number, RelayWorker>();
 
   /** Handle one IPC message from `worker`; returns false when it is not a rooms message. */
   handle(worker: RelayWorker, message: unknown): boolean {
     if (!isRoomsMessage(message)) return false;
-    this._workers.set(worker.id, worker);
+    this.#workers.set(worker.id, worker);
     const m = message as WorkerToPrimary;
     switch (m.op) {
       case 'join':
-        this._join(worker.id, m.room, m.member);
-        worker.send({ tag: ROOMS_TAG, op: 'reply', id: m.id, result: this._epoch });
+        this.#join(worker.id, m.room, m.member);
+        worker.send({ tag: ROOMS_TAG, op: 'reply', id: m.id, result: this.#epoch });
         break;
       case 'leave':
-        this._leave(m.room, m.memberId);
+        this.#leave(m.room, m.memberId);
         break;
       case 'publish': {
-        const offset = (this._offsets.get(m.room) ?? 0) + 1;
-        this._offsets.set(m.room, offset);
-        this._send(m.room, envelopeText(m.room, offset, this._epoch, m.at, m.data), false, -1);
-        worker.send({ tag: ROOMS_TAG, op: 'reply', id: m.id, result: { offset, epoch: this._epoch, at: m.at } });
+        const offset = (this.#offsets.get(m.room) ?? 0) + 1;
+        this.#offsets.set(m.room, offset);
+        this.#send(m.room, envelopeText(m.room, offset, this.#epoch, m.at, m.data), false, -1);
+        worker.send({ tag: ROOMS_TAG, op: 'reply', id: m.id, result: { offset, epoch: this.#epoch, at: m.at } });
         break;
       }
       case 'broadcast':
-        this._send(m.room, m.text, m.binary, worker.id);
+        this.#send(m.room, m.text, m.binary, worker.id);
         break;
       case 'members':
-        worker.send({ tag: ROOMS_TAG, op: 'reply', id: m.id, result: [...(this._members.get(m.room)?.values() ?? [])].map(([, member]) => member) });
+        worker.send({ tag: ROOMS_TAG, op: 'reply', id: m.id, result: [...(this.#members.get(m.room)?.values() ?? [])].map(([, member]) => member) });
         break;
       case 'rooms':
-        worker.send({ tag: ROOMS_TAG, op: 'reply', id: m.id, result: [...this._members.keys()] });
+        worker.send({ tag: ROOMS_TAG, op: 'reply', id: m.id, result: [...this.#members.keys()] });
         break;
     }
     return true;
@@ -59,43 +59,43 @@ export class ClusterRelay {
 
   /** A worker exited: its members leave every room. */
   workerGone(workerId: number): void {
-    this._workers.delete(workerId);
-    for (const [room, members] of [...this._members]) {
-      for (const [id, [owner]] of [...members]) if (owner === workerId) this._leave(room, id);
+    this.#workers.delete(workerId);
+    for (const [room, members] of [...this.#members]) {
+      for (const [id, [owner]] of [...members]) if (owner === workerId) this.#leave(room, id);
     }
   }
 
-  private _join(workerId: number, room: string, member: RoomMember): void {
-    let members = this._members.get(room);
-    if (members === undefined) this._members.set(room, (members = new Map()));
+  #join(workerId: number, room: string, member: RoomMember): void {
+    let members = this.#members.get(room);
+    if (members === undefined) this.#members.set(room, (members = new Map()));
     if (members.has(member.id)) return;
     members.set(member.id, [workerId, member]);
-    let interest = this._interest.get(room);
-    if (interest === undefined) this._interest.set(room, (interest = new Map()));
+    let interest = this.#interest.get(room);
+    if (interest === undefined) this.#interest.set(room, (interest = new Map()));
     interest.set(workerId, (interest.get(workerId) ?? 0) + 1);
   }
 
-  private _leave(room: string, memberId: string): void {
-    const members = this._members.get(room);
+  #leave(room: string, memberId: string): void {
+    const members = this.#members.get(room);
     const entry = members?.get(memberId);
     if (members === undefined || entry === undefined) return;
     members.delete(memberId);
-    if (members.size === 0) this._members.delete(room);
-    const interest = this._interest.get(room) as Map<number, number>;
+    if (members.size === 0) this.#members.delete(room);
+    const interest = this.#interest.get(room) as Map<number, number>;
     const count = (interest.get(entry[0]) ?? 1) - 1;
     if (count > 0) interest.set(entry[0], count);
     else interest.delete(entry[0]);
-    if (interest.size === 0) this._interest.delete(room);
+    if (interest.size === 0) this.#interest.delete(room);
   }
 
   /** Forward to every worker with members in `room` but `skip` (the broadcasting worker, which delivered already). */
-  private _send(room: string, text: string, binary: boolean, skip: number): void {
-    const interest = this._interest.get(room);
+  #send(room: string, text: string, binary: boolean, skip: number): void {
+    const interest = this.#interest.get(room);
     if (interest === undefined) return;
     const message: PrimaryToWorker = { tag: ROOMS_TAG, op: 'deliver', room, text, binary };
     for (const workerId of interest.keys()) {
       if (workerId === skip) continue;
-      const worker = this._workers.get(workerId);
+      const worker = this.#workers.get(workerId);
       if (worker !== undefined && worker.isConnected?.() !== false) worker.send(message);
     }
   }
