@@ -21,9 +21,11 @@ export {
   type ResolvedWebSocketOptions,
   type WebSocketOptionsInput,
 } from './connection/options';
-export { Rooms, type BroadcastOptions, type JoinOptions, type JoinResult } from './rooms/rooms';
+export { Rooms, type BroadcastOptions, type HistoryMessage, type HistoryOptions, type JoinOptions, type JoinResult } from './rooms/rooms';
 export { RoomsError, type RoomsErrorCode } from './rooms/rooms-error';
 export type { BrokerSettings } from './rooms/broker-settings';
+export type { StoreSettings } from './stores/store-settings';
+export type { AppendRequest, AppendResult, MessageStore, Retention, StoredMessage, StreamPosition } from './stores/message-store';
 export { MAX_ROOM_NAME_LENGTH } from './rooms/room-name';
 export type { Broker, BrokerSink, PublishAck, RoomMember } from './brokers/broker';
 export { ClusterRelay, type RelayWorker } from './brokers/cluster-relay';

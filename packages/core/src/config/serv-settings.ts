@@ -67,7 +67,8 @@ export const SETTINGS_KEYS: readonly string[] = liveKeys;
 export function defaultSettings(baseDir: string = process.cwd()): ServSettings {
   const settings: Record<string, unknown> = {};
   for (const spec of settingSpecs()) {
-    settings[spec.field] = Array.isArray(spec.defaultValue) ? [...(spec.defaultValue as unknown[])] : spec.defaultValue;
+    const value = Array.isArray(spec.defaultValue) ? [...(spec.defaultValue as unknown[])] : spec.defaultValue;
+    settings[spec.field] = spec.resolveDefault === undefined ? value : spec.resolveDefault(value, baseDir);
   }
   settings.extensionDir = path.resolve(baseDir, settings.extensionDir as string);
   return settings as unknown as ServSettings;

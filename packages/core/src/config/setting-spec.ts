@@ -13,6 +13,8 @@ export interface SettingSpec {
   readonly defaultValue: unknown;
   /** Validates the written value at `at` (file + key path in errors); relative paths resolve against `dir`. */
   read(value: unknown, at: At, dir: string): unknown;
+  /** Makes the default hold for the config file's folder `dir` (a relative path in it resolved against `dir`). */
+  resolveDefault?(value: unknown, dir: string): unknown;
 }
 
 /** One protocol-only key of a YAML route (e.g. `frame_type`), read into the route's options under `option`. */

@@ -24,6 +24,8 @@ export interface PublishAck {
 export interface BrokerSink {
   /** Write one message to every local member of `room` (framed once, the same bytes for each). */
   deliver(room: string, payload: Buffer, binary: boolean): number;
+  /** A stored message (`payload` is its envelope) from another instance: delivered in offset order, gaps filled. */
+  deliverStored(room: string, offset: number, payload: Buffer): void;
   /** This instance's members of `room`, or of every room when `room` is undefined (for re-announcing). */
   localMembers(room?: string): Array<[room: string, member: RoomMember]>;
   /** Rooms with at least one local member. */
@@ -35,7 +37,7 @@ export interface BrokerSink {
 /**
  * How rooms reach other instances. A broker sequences `publish()` (one order per room for every instance), fans
  * messages out to every instance with local members, and keeps presence. Memory, cluster (through the `--workers`
- * primary) and Redis implement it; another engine (NATS…) implements these eight methods.
+ * primary) and Redis implement it; another engine (NATS…) implements these nine methods.
  */
 export interface Broker {
   /** Connect; rejects with a `RoomsError` that names the setting to fix. */
@@ -52,6 +54,8 @@ export interface Broker {
    * included (through `sink.deliver`), in one order per room everywhere.
    */
   publish(room: string, dataJson: string, at: number): Promise<PublishAck>;
+  /** Deliver a stored message's envelope to the room's members on every *other* instance (this one has it). */
+  relay(room: string, offset: number, payload: Buffer): void;
   /** Deliver an ephemeral message to the room's members on every *other* instance (this one already has it). */
   broadcast(room: string, payload: Buffer, binary: boolean): void;
   /** Every member of `room`, cluster-wide. */

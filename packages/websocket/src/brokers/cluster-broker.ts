@@ -32,6 +32,10 @@ export class ClusterBroker implements Broker {
     return this._ask<PublishAck>({ tag: ROOMS_TAG, op: 'publish', id: 0, room, data: dataJson, at });
   }
 
+  relay(room: string, offset: number, payload: Buffer): void {
+    this._post({ tag: ROOMS_TAG, op: 'relay', room, offset, text: payload.toString() });
+  }
+
   broadcast(room: string, payload: Buffer, binary: boolean): void {
     this._post({ tag: ROOMS_TAG, op: 'broadcast', room, text: encodePayload(payload, binary), binary });
   }
@@ -69,6 +73,10 @@ export class ClusterBroker implements Broker {
   private _receive(message: unknown): void {
     if (!isRoomsMessage(message)) return;
     const m = message as PrimaryToWorker;
+    if (m.op === 'deliver' && m.offset !== undefined) {
+      (this._sink as BrokerSink).deliverStored(m.room, m.offset, Buffer.from(m.text));
+      return;
+    }
     if (m.op === 'deliver') {
       (this._sink as BrokerSink).deliver(m.room, decodePayload(m.text, m.binary), m.binary);
       return;

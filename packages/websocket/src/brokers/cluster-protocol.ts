@@ -12,12 +12,13 @@ export type WorkerToPrimary =
   | { tag: typeof ROOMS_TAG; op: 'leave'; room: string; memberId: string }
   | { tag: typeof ROOMS_TAG; op: 'publish'; id: number; room: string; data: string; at: number }
   | { tag: typeof ROOMS_TAG; op: 'broadcast'; room: string; text: string; binary: boolean }
+  | { tag: typeof ROOMS_TAG; op: 'relay'; room: string; offset: number; text: string }
   | { tag: typeof ROOMS_TAG; op: 'members'; id: number; room: string }
   | { tag: typeof ROOMS_TAG; op: 'rooms'; id: number };
 
 /** The primary's message to a worker: a delivery for its local members, or a reply. */
 export type PrimaryToWorker =
-  | { tag: typeof ROOMS_TAG; op: 'deliver'; room: string; text: string; binary: boolean }
+  | { tag: typeof ROOMS_TAG; op: 'deliver'; room: string; text: string; binary: boolean; offset?: number }
   | { tag: typeof ROOMS_TAG; op: 'reply'; id: number; result: string | PublishAck | RoomMember[] | string[] };
 
 /** Whether an IPC message is a rooms message. */

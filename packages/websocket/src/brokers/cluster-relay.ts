@@ -47,6 +47,9 @@ export class ClusterRelay {
       case 'broadcast':
         this.#send(m.room, m.text, m.binary, worker.id);
         break;
+      case 'relay':
+        this.#send(m.room, m.text, false, worker.id, m.offset);
+        break;
       case 'members':
         worker.send({ tag: ROOMS_TAG, op: 'reply', id: m.id, result: [...(this.#members.get(m.room)?.values() ?? [])].map(([, member]) => member) });
         break;
@@ -89,10 +92,10 @@ export class ClusterRelay {
   }
 
   /** Forward to every worker with members in `room` but `skip` (the broadcasting worker, which delivered already). */
-  #send(room: string, text: string, binary: boolean, skip: number): void {
+  #send(room: string, text: string, binary: boolean, skip: number, offset?: number): void {
     const interest = this.#interest.get(room);
     if (interest === undefined) return;
-    const message: PrimaryToWorker = { tag: ROOMS_TAG, op: 'deliver', room, text, binary };
+    const message: PrimaryToWorker = offset === undefined ? { tag: ROOMS_TAG, op: 'deliver', room, text, binary } : { tag: ROOMS_TAG, op: 'deliver', room, text, binary, offset };
     for (const workerId of interest.keys()) {
       if (workerId === skip) continue;
       const worker = this.#workers.get(workerId);

@@ -31,6 +31,10 @@ export class MemoryBroker implements Broker {
     return Promise.resolve({ offset, epoch: this._epoch, at });
   }
 
+  relay(): void {
+    // No other instance.
+  }
+
   broadcast(): void {
     // No other instance.
   }

@@ -19,8 +19,12 @@ if not epoch then epoch = ARGV[1]; redis.call('SET', KEYS[2], epoch) end
 redis.call('PUBLISH', ARGV[4], 'P' .. ARGV[2] .. offset .. ',"epoch":"' .. epoch .. '",' .. ARGV[3])
 return {offset, epoch}`;
 
-/** Channel message kinds (first byte): a sequenced envelope, or a text / binary broadcast from `<instance>\n`. */
+/**
+ * Channel message kinds (first byte): a sequenced envelope, a stored envelope from `<instance>\n<offset>\n`, or a
+ * text / binary broadcast from `<instance>\n`.
+ */
 const PUBLISHED = 0x50; // 'P'
+const STORED = 'S';
 const TEXT = 'T';
 const BINARY = 'B';
 const NEWLINE = 0x0a;
@@ -153,6 +157,14 @@ export class RedisBroker implements Broker {
     return { offset: Number(reply[0]), epoch: String(reply[1]), at };
   }
 
+  relay(room: string, offset: number, payload: Buffer): void {
+    const client = this._client as RedisClientLike;
+    // Redis away: the other instances fill the gap from the store when the next message reaches them.
+    if (!client.isReady) return;
+    const message = Buffer.concat([Buffer.from(`${STORED}${this._instance}\n${offset}\n`), payload]);
+    void client.sendCommand(['PUBLISH', this._channel(room), message]).catch((err: unknown) => this._down(err as Error));
+  }
+
   broadcast(room: string, payload: Buffer, binary: boolean): void {
     const client = this._client as RedisClientLike;
     if (!client.isReady) return;
@@ -218,6 +230,11 @@ export class RedisBroker implements Broker {
     }
     const newline = message.indexOf(NEWLINE);
     if (newline < 0 || message.toString('latin1', 1, newline) === this._instance) return; // our own broadcast
+    if (message.toString('latin1', 0, 1) === STORED) {
+      const second = message.indexOf(NEWLINE, newline + 1);
+      sink.deliverStored(room, Number(message.toString('latin1', newline + 1, second)), message.subarray(second + 1));
+      return;
+    }
     sink.deliver(room, message.subarray(newline + 1), message.toString('latin1', 0, 1) === BINARY);
   }
 

@@ -10,6 +10,10 @@ const CLOCK_BASE = Date.now();
 export class LocalMember {
   /** Set once the member left, so a join still waiting on its broker knows to retract what it announced. */
   left = false;
+  /** Stored messages up to this offset already reached the connection (through a replay): later copies are skipped. */
+  floor = 0;
+  /** While a join replays history: live stored messages wait here as [offset, envelope]. */
+  pending: Array<[number, Buffer]> | null = null;
 
   constructor(
     /** The connection's sending half, where the fan-out writes. */
@@ -92,6 +96,20 @@ export class LocalMembers {
       count += 1;
     });
     return count;
+  }
+
+  /**
+   * Write a stored message (`payload` is its envelope) to every local member of `room` that has not had it: members
+   * still replaying history queue it, members whose replay went past `offset` skip it.
+   */
+  deliverStored(room: string, offset: number, payload: Buffer): void {
+    const members = this._rooms.get(room);
+    if (members === undefined) return;
+    const frame = frameMessage(payload, false);
+    for (const [ws, member] of members) {
+      if (member.pending !== null) member.pending.push([offset, payload]);
+      else if (member.floor < offset) ws._deliver(frame, payload, false);
+    }
   }
 
   /** Members of `room` (or of every room) as records. */

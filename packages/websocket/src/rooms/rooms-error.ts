@@ -6,9 +6,11 @@ export type RoomsErrorCode =
   | 'SERV_ROOMS_ARGUMENT'
   | 'SERV_ROOMS_BROKER'
   | 'SERV_ROOMS_BROKER_DOWN'
-  | 'SERV_ROOMS_HISTORY';
+  | 'SERV_ROOMS_HISTORY'
+  | 'SERV_ROOMS_STORE'
+  | 'SERV_ROOMS_STORE_DOWN';
 
-/** An error raised by `Rooms` or a broker: a bad room name or argument, a broker that cannot start or is down. */
+/** An error raised by `Rooms` or a broker: a bad room name or argument, a broker or message store that cannot start or is down. */
 export class RoomsError extends ServError {
   declare readonly code: RoomsErrorCode;
   /** For `SERV_ROOMS_BROKER_DOWN` on `publish()`: how many members of this instance still got the message. */

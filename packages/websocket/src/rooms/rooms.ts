@@ -6,8 +6,11 @@ import { WebSocketState } from '../connection/frame-type';
 import { WebSocketConnectionError } from '../connection/errors';
 import { describe } from '../connection/outbox';
 import type { WebSocket } from '../connection/websocket';
+import { createStore } from '../stores/create-store';
+import { NO_UPPER_BOUND } from '../stores/message-store';
 import { randomId, toJsonText } from './envelope';
 import { LocalMembers } from './local-members';
+import { RoomHistory } from './room-history';
 import { assertRoomName } from './room-name';
 import { RoomsError } from './rooms-error';
 
@@ -15,11 +18,37 @@ import { RoomsError } from './rooms-error';
 export interface JoinOptions {
   /** Shown to everyone in `members()` (any JSON value); default null. */
   meta?: unknown;
+  /** The last offset the client saw: every stored message after it is sent first, then live ones. */
+  after?: number;
+  /** The epoch the client's `after` belongs to; another epoch means that history is gone (`recovered: false`). */
+  epoch?: string;
 }
 
-/** What `rooms.join()` resolves with (the history part, `after`, comes with the message store). */
+/** Options of `rooms.history()`. */
+export interface HistoryOptions {
+  /** Only messages with a greater offset. Default 0. */
+  after?: number;
+  /** Only messages with a smaller offset. Default none. */
+  before?: number;
+  /** At most this many (the oldest first). Default 100. */
+  limit?: number;
+}
+
+/** A stored message as `rooms.history()` returns it: the envelope a member received, with `data` parsed. */
+export interface HistoryMessage {
+  readonly room: string;
+  readonly offset: number;
+  readonly epoch: string;
+  readonly at: number;
+  readonly data: unknown;
+}
+
+/** What `rooms.join()` resolves with. */
 export interface JoinResult {
-  /** Whether every message after `after` could be replayed; always true until the store exists. */
+  /**
+   * Whether every message after `after` was replayed: false when retention no longer reaches back to it, or the
+   * store lost that history (another `epoch`, or an offset it never gave). True without `after`.
+   */
   readonly recovered: boolean;
   /** How many stored messages were replayed before live ones. */
   readonly missed: number;
@@ -47,6 +76,9 @@ export class Rooms {
   readonly instance: string;
   readonly #local = new LocalMembers();
   readonly #broker: Broker;
+  readonly #history: RoomHistory | null;
+  /** Why the configured store cannot be used; thrown by `_start()` so that startup fails naming the setting. */
+  readonly #storeError: unknown = null;
   readonly #app: App;
   /** Each room's epoch as last seen by a join here, for a connection joining a room it is already in. */
   readonly #epochs = new Map<string, string>();
@@ -56,6 +88,13 @@ export class Rooms {
     this.#app = app;
     this.instance = `${hostname()}/${process.pid}/${randomId(4)}`;
     this.#broker = createBroker(app.settings, this.instance);
+    let history: RoomHistory | null = null;
+    try {
+      history = new RoomHistory(createStore(app.settings), this.#local, this.#broker);
+    } catch (err) {
+      this.#storeError = err;
+    }
+    this.#history = history;
   }
 
   /** @internal Connect the broker (the WebSocket protocol calls this at app startup). */
@@ -63,12 +102,15 @@ export class Rooms {
     const local = this.#local;
     const instance = this.instance;
     const logger = this.#app.logger;
-    this.#started ??= this.#broker.start({
+    if (this.#storeError !== null) return Promise.reject(this.#storeError as Error);
+    const history = this.#history as RoomHistory;
+    this.#started ??= history.store.start().then(() => this.#broker.start({
       deliver: (room, payload, binary) => local.deliver(room, payload, binary),
+      deliverStored: (room, offset, payload) => history.accept(room, offset, payload),
       localMembers: (room) => local.records(instance, room),
       localRooms: () => local.rooms(),
       log: { info: (m) => logger.info(m), error: (m, e) => logger.error(m, e) },
-    });
+    }));
     return this.#started;
   }
 
@@ -77,6 +119,7 @@ export class Rooms {
     if (this.#started === null) return;
     await this.#started.catch(() => undefined);
     await this.#broker.close();
+    await this.#history?.close();
   }
 
   /** @internal The connection's socket closed: it leaves every room. */
@@ -86,27 +129,48 @@ export class Rooms {
 
   /**
    * Add `ws` (accepted) to `room`; it leaves by itself when it closes. Resolves once `ws` receives the room's
-   * messages from every instance and is listed in `members()`. Joining twice keeps the first membership.
+   * messages from every instance and is listed in `members()`. Joining twice keeps the first membership. With
+   * `after`, every stored message with a greater offset is sent first, then live ones: no gap, no duplicate.
    */
   async join(room: string, ws: WebSocket, options: JoinOptions = {}): Promise<JoinResult> {
     assertRoomName(room, 'rooms.join()');
     if (options === null || typeof options !== 'object') {
       throw new RoomsError('SERV_ROOMS_ARGUMENT', `rooms.join(${JSON.stringify(room)}, ws, options): options must be an object, got ${describe(options)}`);
     }
-    if ((options as { after?: unknown }).after !== undefined) {
-      throw new RoomsError('SERV_ROOMS_HISTORY', `rooms.join(${JSON.stringify(room)}, ws, { after }): resuming from an offset needs the message store, which this version does not have yet; drop "after"`);
+    const { after, epoch } = options;
+    if (after !== undefined && !(Number.isSafeInteger(after) && after >= 0)) {
+      throw new RoomsError('SERV_ROOMS_ARGUMENT', `rooms.join(${JSON.stringify(room)}, ws, { after }): after must be an offset (an integer >= 0), got ${describe(after)}`);
+    }
+    if (epoch !== undefined && typeof epoch !== 'string') {
+      throw new RoomsError('SERV_ROOMS_ARGUMENT', `rooms.join(${JSON.stringify(room)}, ws, { epoch }): epoch must be a string, got ${describe(epoch)}`);
     }
     if (ws.state !== WebSocketState.CONNECTED) {
       throw new WebSocketConnectionError('WebSocket connection is not active', { errorCode: 'SERV_WS_NOT_ACTIVE' });
     }
     if (options.meta !== undefined) toJsonText(options.meta);
+    const history = this.#started === null ? null : this.#history;
+    if (history === null) throw new RoomsError('SERV_ROOMS_ARGUMENT', 'rooms.join(): the app has not started (rooms work once app.listen() or serv launch started it)');
     const { member, first, added } = this.#local.add(room, ws, options.meta);
     if (!added) return { recovered: true, missed: 0, epoch: this.#epochs.get(room) ?? '' };
-    const epoch = await this.#broker.join(room, member.record(this.instance), first);
-    if (this.#local.size(room) > 0) this.#epochs.set(room, epoch);
+    // Live messages wait in `pending` while the replay runs, so that none is missed or sent twice.
+    if (after !== undefined) member.pending = [];
+    history.watch(room);
+    let result: JoinResult;
+    try {
+      await this.#broker.join(room, member.record(this.instance), first);
+      await history.ready(room);
+      result = after === undefined
+        ? { recovered: true, missed: 0, epoch: (await history.store.position(room))?.epoch ?? '' }
+        : await history.replay(room, ws, member, after, epoch);
+    } catch (err) {
+      member.pending = null;
+      void this.leave(room, ws);
+      throw err;
+    }
+    if (this.#local.size(room) > 0) this.#epochs.set(room, result.epoch);
     // The connection closed while the broker was busy: its leave ran first, so retract what join announced.
     if (member.left) this.#broker.leave(room, member.record(this.instance).id, this.#local.size(room) === 0);
-    return { recovered: true, missed: 0, epoch };
+    return result;
   }
 
   /** Remove `ws` from `room`; idempotent. */
@@ -114,7 +178,10 @@ export class Rooms {
     assertRoomName(room, 'rooms.leave()');
     const left = this.#local.remove(room, ws);
     if (left === null) return Promise.resolve();
-    if (left.last) this.#epochs.delete(room);
+    if (left.last) {
+      this.#epochs.delete(room);
+      this.#history?.forget(room);
+    }
     this.#broker.leave(room, left.member.record(this.instance).id, left.last);
     return Promise.resolve();
   }
@@ -139,17 +206,39 @@ export class Rooms {
   }
 
   /**
-   * Give `data` (any JSON value) the room's next offset and deliver `{"room","offset","epoch","at","data"}` as a text
-   * frame to every member everywhere, in the same order for all. Resolves `{ offset, epoch, at }` once sequenced.
-   * With the broker unreachable it rejects `SERV_ROOMS_BROKER_DOWN` after delivering to this instance's members.
+   * Store `data` (any JSON value) with the room's next offset, then deliver `{"room","offset","epoch","at","data"}`
+   * as a text frame to every member everywhere, in offset order for all. Resolves `{ offset, epoch, at }` once
+   * stored (the acknowledgement); rejects `SERV_ROOMS_STORE_DOWN` when the store cannot take it.
    */
   publish(room: string, data: unknown): Promise<PublishAck> {
     try {
       assertRoomName(room, 'rooms.publish()');
-      return this.#broker.publish(room, toJsonText(data), Date.now());
+      const dataJson = toJsonText(data);
+      if (this.#started === null || this.#history === null) {
+        throw new RoomsError('SERV_ROOMS_ARGUMENT', 'rooms.publish(): the app has not started (rooms work once app.listen() or serv launch started it)');
+      }
+      return this.#history.publish(room, dataJson, Date.now());
     } catch (err) {
       return Promise.reject(err as Error);
     }
+  }
+
+  /** Stored messages of `room` in offset order: `after < offset < before`, at most `limit` (default 100). */
+  async history(room: string, options: HistoryOptions = {}): Promise<HistoryMessage[]> {
+    assertRoomName(room, 'rooms.history()');
+    const { after = 0, before = NO_UPPER_BOUND, limit = 100 } = options;
+    for (const [name, value, min] of [['after', after, 0], ['before', before, 1], ['limit', limit, 1]] as const) {
+      if (!Number.isSafeInteger(value) || value < min) {
+        throw new RoomsError('SERV_ROOMS_ARGUMENT', `rooms.history(${JSON.stringify(room)}, { ${name} }): ${name} must be an integer >= ${min}, got ${describe(value)}`);
+      }
+    }
+    if (this.#started === null || this.#history === null) {
+      throw new RoomsError('SERV_ROOMS_ARGUMENT', 'rooms.history(): the app has not started (rooms work once app.listen() or serv launch started it)');
+    }
+    const store = this.#history.store;
+    const [position, messages] = await Promise.all([store.position(room), store.read(room, after, before, limit)]);
+    const epoch = position?.epoch ?? '';
+    return messages.map((m) => ({ room, offset: m.offset, epoch, at: m.at, data: JSON.parse(m.data) as unknown }));
   }
 
   /** Every member of `room` on every instance: `[{ id, meta, instance, since }]`. */

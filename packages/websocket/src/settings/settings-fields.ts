@@ -3,6 +3,7 @@
 // validation live in websocket-settings.ts.
 import '@serv/core';
 import type { BrokerSettings } from '../rooms/broker-settings';
+import type { StoreSettings } from '../stores/store-settings';
 
 declare module '@serv/core' {
   interface ServSettings {
@@ -30,5 +31,11 @@ declare module '@serv/core' {
     broker: BrokerSettings;
     /** How long a dead instance's room members stay listed, in milliseconds (Redis broker). Default 15000. */
     presenceTtlMs: number;
+    /** Where published messages are kept: `{ kind: sqlite, path }` (default "./data/serv.db"), `{ kind: postgres, url, prefix }` or `{ kind: memory }`. */
+    store: StoreSettings;
+    /** Messages kept per room; older ones are deleted as new ones arrive. Default 1000. */
+    historyMaxPerRoom: number;
+    /** Seconds a stored message is kept. Default 604800 (7 days). */
+    historyTtlS: number;
   }
 }

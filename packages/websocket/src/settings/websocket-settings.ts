@@ -2,6 +2,7 @@ import {
   expectBool, expectInt, expectOneOf, expectStringList, type At, type RouteKeys, type SettingSpec,
 } from '@serv/core';
 import { readBroker } from '../rooms/broker-settings';
+import { DEFAULT_STORE, readStore } from '../stores/store-settings';
 
 /** How one WebSocket setting is checked, whichever way it arrives (YAML, `createApp` settings, decorator options). */
 type Rule =
@@ -9,7 +10,8 @@ type Rule =
   | { readonly type: 'bool' }
   | { readonly type: 'strings' }
   | { readonly type: 'oneOf'; readonly choices: readonly string[] }
-  | { readonly type: 'broker' };
+  | { readonly type: 'broker' }
+  | { readonly type: 'store' };
 
 /** One WebSocket setting: where it may be written, its default and its rule. */
 interface Row {
@@ -44,9 +46,12 @@ const ROWS: readonly Row[] = [
   { key: 'permessage_deflate', field: 'permessageDeflate', defaultValue: false, rule: { type: 'bool' }, scope: 'app' },
   { key: 'broker', field: 'broker', defaultValue: { kind: 'memory' }, rule: { type: 'broker' }, scope: 'app' },
   { key: 'presence_ttl_ms', field: 'presenceTtlMs', defaultValue: 15_000, rule: { type: 'int', min: 100 }, scope: 'app' },
+  { key: 'store', field: 'store', defaultValue: DEFAULT_STORE, rule: { type: 'store' }, scope: 'app' },
+  { key: 'history_max_per_room', field: 'historyMaxPerRoom', defaultValue: 1000, rule: POSITIVE, scope: 'app' },
+  { key: 'history_ttl_s', field: 'historyTtlS', defaultValue: 604_800, rule: POSITIVE, scope: 'app' },
 ];
 
-function readYaml(rule: Rule): (value: unknown, at: At) => unknown {
+function readYaml(rule: Rule): (value: unknown, at: At, dir?: string) => unknown {
   switch (rule.type) {
     case 'int':
       return (v, at) => expectInt(v, at, rule.min);
@@ -58,6 +63,8 @@ function readYaml(rule: Rule): (value: unknown, at: At) => unknown {
       return (v, at) => expectOneOf(v, at, rule.choices);
     case 'broker':
       return readBroker;
+    case 'store':
+      return (v, at, dir) => readStore(v, at, dir ?? process.cwd());
   }
 }
 
@@ -74,7 +81,8 @@ function checkValue(rule: Rule, value: unknown): string | null {
     case 'oneOf':
       return rule.choices.includes(value as string) ? null : rule.choices.map((c) => JSON.stringify(c)).join(' or ');
     case 'broker':
-      return null; // an app setting only, read from YAML by readBroker
+    case 'store':
+      return null; // app settings only, read from YAML by readBroker / readStore
   }
 }
 
@@ -84,6 +92,8 @@ export const WEBSOCKET_SETTINGS: readonly SettingSpec[] = ROWS.filter((r) => r.s
   field: r.field,
   defaultValue: r.defaultValue,
   read: readYaml(r.rule),
+  // The default SQLite file lives next to serv.config.yaml, like a written relative path.
+  ...(r.rule.type === 'store' ? { resolveDefault: (value: unknown, dir: string) => readStore(value, { file: '', keyPath: r.key }, dir) } : {}),
 }));
 
 /** The YAML route keys: `websocket: true` and the options such a route may carry. */

@@ -1,6 +1,7 @@
 import { createApp, createTestClient, Logger, type App, type ServSettings, type TestClient, type TestSocket } from '@serv/core';
 import { Rooms, RoomsError } from '@serv/websocket';
 import { deleteKeys, PrivateRedis, REDIS_URL, redisAvailable, uniquePrefix } from '../helpers/redis';
+import { tempSqlite, type TempSqlite } from '../helpers/stores';
 import { ChatHandler, RoomsApi } from './fixtures/chat';
 
 jest.setTimeout(60_000);
@@ -14,7 +15,7 @@ class Instance {
   readonly lines: string[] = [];
   private readonly waiters: Array<[RegExp, () => void]> = [];
 
-  constructor(url: string, prefix: string, presenceTtlMs = 15000) {
+  constructor(url: string, prefix: string, store: TempSqlite, presenceTtlMs = 15000) {
     const logger = new Logger('test', 'info', (_level, line) => {
       this.lines.push(line);
       for (const waiter of [...this.waiters]) {
@@ -24,7 +25,7 @@ class Instance {
         }
       }
     });
-    const settings: Partial<ServSettings> = { heartbeatIntervalMs: 0, broker: { kind: 'redis', url, prefix }, presenceTtlMs };
+    const settings: Partial<ServSettings> = { heartbeatIntervalMs: 0, broker: { kind: 'redis', url, prefix }, presenceTtlMs, store: store.settings };
     this.app = createApp({ routes: [ChatHandler, RoomsApi], logger, settings });
     this.client = createTestClient(this.app);
   }
@@ -45,14 +46,17 @@ describeRedis('Rooms with the Redis broker, two instances', () => {
   const prefix = uniquePrefix('rooms');
   let a: Instance;
   let b: Instance;
+  let store: TempSqlite;
 
   beforeEach(() => {
-    a = new Instance(REDIS_URL, prefix);
-    b = new Instance(REDIS_URL, prefix);
+    store = tempSqlite();
+    a = new Instance(REDIS_URL, prefix, store);
+    b = new Instance(REDIS_URL, prefix, store);
   });
 
   afterEach(async () => {
     await Promise.all([a.client.close(), b.client.close()]);
+    store.remove();
   });
 
   afterAll(() => deleteKeys(prefix));
@@ -133,7 +137,7 @@ describeRedis('Rooms with the Redis broker, two instances', () => {
   });
 
   it('fails startup with a clear error when Redis is not there', async () => {
-    const dead = new Instance('redis://127.0.0.1:1', prefix);
+    const dead = new Instance('redis://127.0.0.1:1', prefix, store);
     // Startup listeners' errors reach the caller wrapped ("1 listener(s) of "app.startup" failed: …"), message intact.
     await expect(dead.app.start()).rejects.toThrow(
       /settings\.broker\.url: cannot connect to Redis at redis:\/\/127\.0\.0\.1:1 \(.*ECONNREFUSED.*\); start Redis there or point the URL at it$/,
@@ -147,19 +151,22 @@ describeRedis('Rooms with the Redis broker through a Redis outage', () => {
   let redis: PrivateRedis;
   let a: Instance;
   let b: Instance;
+  let store: TempSqlite;
 
   beforeEach(async () => {
     redis = await PrivateRedis.start();
-    a = new Instance(redis.url, prefix);
-    b = new Instance(redis.url, prefix);
+    store = tempSqlite();
+    a = new Instance(redis.url, prefix, store);
+    b = new Instance(redis.url, prefix, store);
   });
 
   afterEach(async () => {
     await Promise.all([a.client.close(), b.client.close()]);
     await redis.stop();
+    store.remove();
   });
 
-  it('keeps local delivery going, logs once, reports publish as local, and resumes across instances when Redis is back', async () => {
+  it('keeps local delivery going, logs once, stores publishes, and the other instance fills the gap from the store when Redis is back', async () => {
     const a1 = await a.join('storm', 'a1');
     const a2 = await a.join('storm', 'a2');
     const b1 = await b.join('storm', 'b1');
@@ -172,10 +179,11 @@ describeRedis('Rooms with the Redis broker through a Redis outage', () => {
       await a1.send(`bc:during ${i}`);
       expect(await a2.receive()).toBe(`a1: during ${i}`);
     }
+    // The store takes the message (that is the acknowledgement); only this instance's members get it now.
     await a1.send('pub:while down');
-    expect(await a2.receiveJson()).toEqual({ room: 'storm', offset: null, epoch: '', at: expect.any(Number), data: { user: 'a1', text: 'while down' } });
-    expect(await a1.receiveJson()).toEqual({ room: 'storm', offset: null, epoch: '', at: expect.any(Number), data: { user: 'a1', text: 'while down' } });
-    expect(await a1.receiveJson()).toEqual({ error: 'SERV_ROOMS_BROKER_DOWN', deliveredLocally: 2 });
+    const stored = { room: 'storm', offset: 1, epoch: expect.any(String), at: expect.any(Number), data: { user: 'a1', text: 'while down' } };
+    expect(await a2.receiveJson()).toEqual(stored);
+    expect(await a1.receiveJson()).toEqual(stored);
     expect(a.lines.filter((line) => line.includes('is unreachable'))).toHaveLength(1);
     await expect(a.app.container.resolve(Rooms).members('storm')).rejects.toMatchObject({
       name: RoomsError.name,
@@ -191,7 +199,10 @@ describeRedis('Rooms with the Redis broker through a Redis outage', () => {
     await redis.restart();
     await back;
     await a1.send('pub:after');
-    for (const ws of [a1, a2, b1]) expect(await ws.receiveJson()).toMatchObject({ room: 'storm', offset: 1, data: { text: 'after' } });
+    for (const ws of [a1, a2]) expect(await ws.receiveJson()).toMatchObject({ room: 'storm', offset: 2, data: { text: 'after' } });
+    // b1 missed offset 1 while Redis was away: offset 2 reveals the gap, which is read from the store, in order.
+    expect(await b1.receiveJson()).toMatchObject({ room: 'storm', offset: 1, data: { text: 'while down' } });
+    expect(await b1.receiveJson()).toMatchObject({ room: 'storm', offset: 2, data: { text: 'after' } });
     await b1.send('bc:hello again');
     expect(await a2.receive()).toBe('b1: hello again');
     expect((await b.client.get('/rooms/storm/members')).json()).toMatchObject({ size: 3 });

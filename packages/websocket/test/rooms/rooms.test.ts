@@ -10,7 +10,7 @@ describe('Rooms with the memory broker', () => {
   let client: TestClient;
 
   beforeEach(() => {
-    app = createApp({ routes: [ChatHandler, RoomsApi], logger: silent, settings: { heartbeatIntervalMs: 0 } });
+    app = createApp({ routes: [ChatHandler, RoomsApi], logger: silent, settings: { heartbeatIntervalMs: 0, store: { kind: 'memory' } } });
     client = createTestClient(app);
   });
 
@@ -127,7 +127,7 @@ describe('Rooms with the memory broker', () => {
   });
 
   it('gives each app its own rooms', async () => {
-    const other = createApp({ routes: [ChatHandler, RoomsApi], logger: silent, settings: { heartbeatIntervalMs: 0 } });
+    const other = createApp({ routes: [ChatHandler, RoomsApi], logger: silent, settings: { heartbeatIntervalMs: 0, store: { kind: 'memory' } } });
     const otherClient = createTestClient(other);
     try {
       await join('shared-name', 'alice');
