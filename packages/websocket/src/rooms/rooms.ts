@@ -229,7 +229,7 @@ export class Rooms {
     const { after = 0, before = NO_UPPER_BOUND, limit = 100 } = options;
     for (const [name, value, min] of [['after', after, 0], ['before', before, 1], ['limit', limit, 1]] as const) {
       if (!Number.isSafeInteger(value) || value < min) {
-        throw new RoomsError('SERV_ROOMS_ARGUMENT', `rooms.history(${JSON.stringify(room)}, { ${name} }): ${name} must be an integer >= ${min}, got ${describe(value)}`);
+        throw new RoomsError('SERV_ROOMS_ARGUMENT', `rooms.history(${JSON.stringify(room)}, { ${name} }): ${name} must be an integer >= ${min}, got ${typeof value === 'number' ? value : describe(value)}`);
       }
     }
     if (this.#started === null || this.#history === null) {
