@@ -8,7 +8,7 @@ const FILE = 'serv.config.yaml';
 const SETTINGS_KEYS_TEXT =
   'debug, host, port, extension_dir, max_body_bytes, origins, max_connections, max_message_bytes, rate_limit_messages, ' +
   'rate_limit_interval_ms, heartbeat_interval_ms, heartbeat_timeout_ms, send_high_water_bytes, max_buffered_bytes, ' +
-  'permessage_deflate, broker, presence_ttl_ms, shutdown_grace_ms, tls';
+  'permessage_deflate, broker, presence_ttl_ms, store, history_max_per_room, history_ttl_s, shutdown_grace_ms, tls';
 
 /** Parses a serv-config fixture as if it were ./serv.config.yaml, with an empty environment unless given. */
 function parseFixture(name: string, env: NodeJS.ProcessEnv = {}) {
@@ -70,6 +70,9 @@ describe('parseServConfig with valid files', () => {
       shutdownGraceMs: 0,
       presenceTtlMs: 2000,
       broker: { kind: 'redis', url: 'redis://cache.internal:6380/2', prefix: 'app1:' },
+      store: { kind: 'sqlite', path: '/srv/app/var/history.db' },
+      historyMaxPerRoom: 50,
+      historyTtlS: 3600,
       tls: { certFile: '/srv/app/certs/server.crt', keyFile: '/etc/serv/server.key' },
     });
   });
@@ -101,6 +104,9 @@ describe('parseServConfig with valid files', () => {
       shutdownGraceMs: 5000,
       broker: { kind: 'memory' },
       presenceTtlMs: 15000,
+      store: { kind: 'sqlite', path: '/app/data/serv.db' },
+      historyMaxPerRoom: 1000,
+      historyTtlS: 604800,
     });
   });
 });
