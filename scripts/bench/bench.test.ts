@@ -65,6 +65,7 @@ const EXPECTED: Array<{ section: string; column: string; key: string; servers: s
   { section: 'HTTP', column: 'req/s', key: 'server', servers: ['bare node:http', 'fastify', 'Serv route class'] },
   { section: 'Startup', column: 'median to first connection ms', key: 'variant', servers: ['bare ws', 'serv launch, cold TS cache', 'serv launch, warm TS cache'] },
   { section: 'Rooms', column: 'deliveries/s', key: 'server', servers: ['bare ws (frame once, write to every socket)', 'Serv rooms.broadcast()'] },
+  { section: 'Message history', column: 'msg/s', key: 'writer', servers: ['better-sqlite3 alone', 'Serv rooms.publish() (SQLite)'] },
 ];
 
 describeBench('npm run bench -- --quick', () => {

@@ -18,6 +18,7 @@ const SECTION_RUNNERS = {
   http: () => require('./sections/http').runHttp,
   startup: () => require('./sections/startup').runStartup,
   rooms: () => require('./sections/rooms').runRooms,
+  history: () => require('./sections/history').runHistory,
 };
 
 async function main() {

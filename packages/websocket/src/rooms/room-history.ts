@@ -1,4 +1,5 @@
 import type { Broker, PublishAck } from '../brokers/broker';
+import { MemoryBroker } from '../brokers/memory-broker';
 import type { WebSocket } from '../connection/websocket';
 import { BatchingWriter } from '../stores/batching-writer';
 import { NO_UPPER_BOUND, type MessageStore } from '../stores/message-store';
@@ -36,27 +37,31 @@ export interface Recovery {
  */
 export class RoomHistory {
   readonly #orders = new Map<string, RoomOrder>();
-  readonly #writer: BatchingWriter;
+  readonly #writer: BatchingWriter<PublishAck>;
 
   constructor(
     readonly store: MessageStore,
     private readonly _local: LocalMembers,
     broker: Broker,
   ) {
+    // A memory broker has no other instance to relay to: the envelope is built only for local members then.
+    const relays = !(broker instanceof MemoryBroker);
     this.#writer = new BatchingWriter(
       (batch) => store.append(batch),
       (request, result) => {
-        const payload = Buffer.from(envelopeText(request.room, result.offset, result.epoch, request.at, request.data));
-        this.accept(request.room, result.offset, payload);
-        broker.relay(request.room, result.offset, payload);
+        if (relays || this.#orders.has(request.room)) {
+          const payload = Buffer.from(envelopeText(request.room, result.offset, result.epoch, request.at, request.data));
+          this.accept(request.room, result.offset, payload);
+          if (relays) broker.relay(request.room, result.offset, payload);
+        }
+        return { offset: result.offset, epoch: result.epoch, at: request.at };
       },
     );
   }
 
   /** Store, then deliver; resolves with the acknowledgement once the message's batch is committed. */
-  async publish(room: string, dataJson: string, at: number): Promise<PublishAck> {
-    const { offset, epoch } = await this.#writer.append({ room, at, data: dataJson });
-    return { offset, epoch, at };
+  publish(room: string, dataJson: string, at: number): Promise<PublishAck> {
+    return this.#writer.append({ room, at, data: dataJson });
   }
 
   /** A stored message for `room`, from this instance or another: delivered to local members in offset order. */

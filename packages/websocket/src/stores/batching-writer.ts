@@ -1,8 +1,8 @@
 import type { AppendRequest, AppendResult } from './message-store';
 
-interface Waiting {
+interface Waiting<R> {
   readonly request: AppendRequest;
-  resolve(result: AppendResult): void;
+  resolve(result: R): void;
   reject(error: unknown): void;
 }
 
@@ -12,23 +12,24 @@ const MAX_BATCH = 4096;
 /**
  * Collects the appends of one event-loop turn and writes them in one transaction, one transaction at a time, so
  * that many small publishes cost one commit and each instance's offsets come back in the order it published.
- * `stored` runs for each message, in order, before its promise resolves (delivery before acknowledgement).
+ * `stored` runs for each message, in order, and what it returns resolves that message's promise (delivery before
+ * acknowledgement).
  */
-export class BatchingWriter {
-  #queue: Waiting[] = [];
+export class BatchingWriter<R> {
+  #queue: Array<Waiting<R>> = [];
   #scheduled = false;
   #writing = false;
 
   constructor(
     private readonly _write: (batch: readonly AppendRequest[]) => Promise<AppendResult[]>,
-    private readonly _stored: (request: AppendRequest, result: AppendResult) => void,
+    private readonly _stored: (request: AppendRequest, result: AppendResult) => R,
   ) {}
 
   /** Queue one message; resolves once its batch is committed. */
-  append(request: AppendRequest): Promise<AppendResult> {
+  append(request: AppendRequest): Promise<R> {
     return new Promise((resolve, reject) => {
       this.#queue.push({ request, resolve, reject });
-      this.#schedule();
+      if (!this.#scheduled) this.#schedule();
     });
   }
 
@@ -57,10 +58,8 @@ export class BatchingWriter {
         return;
       }
       for (let i = 0; i < batch.length; i += 1) {
-        const w = batch[i] as Waiting;
-        const result = results[i] as AppendResult;
-        this._stored(w.request, result);
-        w.resolve(result);
+        const w = batch[i] as Waiting<R>;
+        w.resolve(this._stored(w.request, results[i] as AppendResult));
       }
     } finally {
       this.#writing = false;
