@@ -1,7 +1,7 @@
 import { createApp, createTestClient, Logger, type App, type ServSettings, type TestClient, type TestSocket } from '@serv/core';
 import { Rooms, RoomsError } from '@serv/websocket';
 import { existsSync } from 'node:fs';
-import { tempSqlite, type TempSqlite } from '../helpers/stores';
+import { dropTables, POSTGRES_URL, postgresAvailable, tempSqlite, uniqueTablePrefix } from '../helpers/stores';
 import { HistoryApi, HistoryChat } from './fixtures/history-chat';
 
 jest.setTimeout(120_000);
@@ -34,16 +34,30 @@ async function join(client: TestClient, path: string): Promise<{ ws: TestSocket;
 const offsets = (list: Envelope[]): number[] => list.map((m) => m.offset);
 const range = (from: number, to: number): number[] => Array.from({ length: to - from + 1 }, (_, i) => from + i);
 
-describe.each([
-  ['memory', (): TempSqlite | null => null],
-  ['sqlite', (): TempSqlite | null => tempSqlite()],
-])('message history with the %s store', (_kind, makeStore) => {
+/** A store for one test: its settings, and how to remove what it wrote. */
+interface TestStore {
+  readonly settings: ServSettings['store'];
+  remove(): void | Promise<void>;
+}
+
+const STORES: Array<[string, () => TestStore]> = [
+  ['memory', () => ({ settings: { kind: 'memory' }, remove: () => undefined })],
+  ['sqlite', () => tempSqlite()],
+];
+if (postgresAvailable('message history with the postgres store')) {
+  STORES.push(['postgres', () => {
+    const prefix = uniqueTablePrefix('history');
+    return { settings: { kind: 'postgres', url: POSTGRES_URL, prefix }, remove: () => dropTables(prefix) };
+  }]);
+}
+
+describe.each(STORES)('message history with the %s store', (_kind, makeStore) => {
   let app: App;
   let client: TestClient;
-  let store: TempSqlite | null;
+  let store: TestStore;
 
   async function start(extra: Partial<ServSettings> = {}): Promise<void> {
-    const settings: Partial<ServSettings> = { heartbeatIntervalMs: 0, store: store?.settings ?? { kind: 'memory' }, ...extra };
+    const settings: Partial<ServSettings> = { heartbeatIntervalMs: 0, store: store.settings, ...extra };
     app = createApp({ routes: [HistoryChat, HistoryApi], logger: new Logger('t', 'silent'), settings });
     client = createTestClient(app);
     await app.start();
@@ -55,7 +69,7 @@ describe.each([
   });
   afterEach(async () => {
     await client.close();
-    store?.remove();
+    await store.remove();
   });
 
   it('replays exactly 51..150 to a client that saw 1..50, then live messages', async () => {
