@@ -225,6 +225,37 @@ describe('message history under serv launch', () => {
     }
   });
 
+  it('numbers one room from two --workers sharing the SQLite file: strictly increasing, one order for every member', async () => {
+    writeProject(dir);
+    const { port } = await launch(['--port', '0', '--workers', '2']).listening();
+    const byInstance = new Map<string, TestWebSocket[]>();
+    // The primary hands connections to workers in turn; keep joining until both workers have two members.
+    for (let i = 0; i < 40 && !(byInstance.size === 2 && [...byInstance.values()].every((l) => l.length >= 2)); i += 1) {
+      const ws = await connectTestWebSocket(`ws://127.0.0.1:${port}/history/workers`);
+      sockets.push(ws);
+      const { instance } = await ws.receiveJson<{ instance: string }>();
+      byInstance.set(instance, [...(byInstance.get(instance) ?? []), ws]);
+    }
+    const [x, y] = [...byInstance.values()] as [TestWebSocket[], TestWebSocket[]];
+    expect(byInstance.size).toBe(2);
+    const members = [...x, ...y];
+    const total = 600;
+    const seen = members.map(() => [] as string[]);
+    const reading = members.map(async (ws, i) => {
+      while ((seen[i] as string[]).length < total) {
+        const { offset, data } = await ws.receiveJson<{ offset: number; data: { text: string } }>();
+        (seen[i] as string[]).push(`${offset}:${data.text}`);
+      }
+    });
+    await Promise.all([
+      (async () => { for (let i = 0; i < total / 2; i += 1) await (x[0] as TestWebSocket).send(`pub:x${i}`); })(),
+      (async () => { for (let i = 0; i < total / 2; i += 1) await (y[0] as TestWebSocket).send(`pub:y${i}`); })(),
+    ]);
+    await Promise.all(reading);
+    expect((seen[0] as string[]).map((s) => Number(s.split(':')[0]))).toEqual(range(1, total));
+    for (const other of seen.slice(1)) expect(other).toEqual(seen[0]);
+  });
+
   const describeShared = redisAvailable('history with Redis and PostgreSQL') && postgresAvailable('history with Redis and PostgreSQL') ? describe : describe.skip;
 
   describeShared('two instances, the Redis broker and the PostgreSQL store', () => {
