@@ -112,6 +112,28 @@ class NodeClient {
   }
 }
 
+/**
+ * Two publishers (`pub:` from the first socket of each list) send `total / 2` messages each at once; resolves with
+ * what every member of both lists received, as `offset:text`, in arrival order.
+ */
+async function publishFromBoth(x: TestWebSocket[], y: TestWebSocket[], total: number): Promise<string[][]> {
+  const members = [...x, ...y];
+  const seen = members.map(() => [] as string[]);
+  const reading = members.map(async (ws, i) => {
+    while ((seen[i] as string[]).length < total) {
+      const { offset, data } = await ws.receiveJson<{ offset: number; data: { text: string } }>();
+      (seen[i] as string[]).push(`${offset}:${data.text}`);
+    }
+  });
+  await Promise.all(
+    [x[0], y[0]].map(async (publisher, p) => {
+      for (let i = 0; i < total / 2; i += 1) await (publisher as TestWebSocket).send(`pub:${p}-${i}`);
+    }),
+  );
+  await Promise.all(reading);
+  return seen;
+}
+
 describe('message history under serv launch', () => {
   let dir: string;
   const servers: ServProcess[] = [];
@@ -238,20 +260,8 @@ describe('message history under serv launch', () => {
     }
     const [x, y] = [...byInstance.values()] as [TestWebSocket[], TestWebSocket[]];
     expect(byInstance.size).toBe(2);
-    const members = [...x, ...y];
     const total = 600;
-    const seen = members.map(() => [] as string[]);
-    const reading = members.map(async (ws, i) => {
-      while ((seen[i] as string[]).length < total) {
-        const { offset, data } = await ws.receiveJson<{ offset: number; data: { text: string } }>();
-        (seen[i] as string[]).push(`${offset}:${data.text}`);
-      }
-    });
-    await Promise.all([
-      (async () => { for (let i = 0; i < total / 2; i += 1) await (x[0] as TestWebSocket).send(`pub:x${i}`); })(),
-      (async () => { for (let i = 0; i < total / 2; i += 1) await (y[0] as TestWebSocket).send(`pub:y${i}`); })(),
-    ]);
-    await Promise.all(reading);
+    const seen = await publishFromBoth(x, y, total);
     expect((seen[0] as string[]).map((s) => Number(s.split(':')[0]))).toEqual(range(1, total));
     for (const other of seen.slice(1)) expect(other).toEqual(seen[0]);
   });
@@ -277,19 +287,7 @@ describe('message history under serv launch', () => {
         members.push(ws);
       }
       const total = 1000;
-      const seen = members.map(() => [] as string[]);
-      const reading = members.map(async (ws, i) => {
-        while ((seen[i] as string[]).length < total) {
-          const { offset, data } = await ws.receiveJson<{ offset: number; data: { text: string } }>();
-          (seen[i] as string[]).push(`${offset}:${data.text}`);
-        }
-      });
-      // One publisher on each instance, at once.
-      await Promise.all([
-        (async () => { for (let i = 0; i < total / 2; i += 1) await (members[0] as TestWebSocket).send(`pub:a${i}`); })(),
-        (async () => { for (let i = 0; i < total / 2; i += 1) await (members[2] as TestWebSocket).send(`pub:b${i}`); })(),
-      ]);
-      await Promise.all(reading);
+      const seen = await publishFromBoth(members.slice(0, 2), members.slice(2), total);
       expect((seen[0] as string[]).map((s) => Number(s.split(':')[0]))).toEqual(range(1, total));
       for (const other of seen.slice(1)) expect(other).toEqual(seen[0]);
       const { json: stored } = await http<Array<{ offset: number; data: { text: string } }>>('GET', `${b.url}/history/shared`);

@@ -1,4 +1,5 @@
 import { expectKnownKeys, expectMapping, expectString, fail, isUnset, keyAt, type At } from '@serv/core';
+import { expectServiceUrl } from '../settings/expect-url';
 
 /** Where rooms, broadcast and presence travel between processes (`settings.broker`). */
 export type BrokerSettings =
@@ -21,15 +22,7 @@ export function readBroker(value: unknown, at: At): BrokerSettings {
   }
   if (kind !== 'redis') fail(keyAt(at, 'kind'), 'be "memory" or "redis"', kind);
   expectKnownKeys(block, at, ['kind', 'url', 'prefix']);
-  const urlAt = keyAt(at, 'url');
-  const url = expectString(block.url, urlAt);
-  let protocol = '';
-  try {
-    protocol = new URL(url).protocol;
-  } catch {
-    fail(urlAt, 'be a URL like "redis://127.0.0.1:6379"', url);
-  }
-  if (protocol !== 'redis:' && protocol !== 'rediss:') fail(urlAt, 'be a redis:// or rediss:// URL', url);
+  const url = expectServiceUrl(block.url, keyAt(at, 'url'), ['redis', 'rediss'], 'redis://127.0.0.1:6379');
   const prefix = isUnset(block.prefix) ? 'serv:' : expectString(block.prefix, keyAt(at, 'prefix'));
   return { kind: 'redis', url, prefix };
 }

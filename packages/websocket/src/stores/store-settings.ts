@@ -1,5 +1,6 @@
 import { expectKnownKeys, expectMapping, expectString, fail, isUnset, keyAt, type At } from '@serv/core';
 import * as path from 'node:path';
+import { expectServiceUrl } from '../settings/expect-url';
 
 /** Where published messages are kept (`settings.store`). */
 export type StoreSettings =
@@ -37,15 +38,7 @@ export function readStore(value: unknown, at: At, dir: string): StoreSettings {
   }
   if (kind !== 'postgres') fail(keyAt(at, 'kind'), 'be "sqlite", "postgres" or "memory"', kind);
   expectKnownKeys(block, at, ['kind', 'url', 'prefix']);
-  const urlAt = keyAt(at, 'url');
-  const url = expectString(block.url, urlAt);
-  let protocol = '';
-  try {
-    protocol = new URL(url).protocol;
-  } catch {
-    fail(urlAt, 'be a URL like "postgres://user@127.0.0.1:5432/app"', url);
-  }
-  if (protocol !== 'postgres:' && protocol !== 'postgresql:') fail(urlAt, 'be a postgres:// or postgresql:// URL', url);
+  const url = expectServiceUrl(block.url, keyAt(at, 'url'), ['postgres', 'postgresql'], 'postgres://user@127.0.0.1:5432/app');
   const prefixAt = keyAt(at, 'prefix');
   const prefix = isUnset(block.prefix) ? 'serv_' : expectString(block.prefix, prefixAt);
   if (!PREFIX.test(prefix)) fail(prefixAt, 'be lower-case letters, digits and _ (a table name prefix such as "serv_")', prefix);
