@@ -106,9 +106,9 @@ export class LocalMembers {
     const members = this._rooms.get(room);
     if (members === undefined) return;
     const frame = frameMessage(payload, false);
-    for (const [ws, member] of members) {
+    for (const member of members.values()) {
       if (member.pending !== null) member.pending.push([offset, payload]);
-      else if (member.floor < offset) ws._deliver(frame, payload, false);
+      else if (member.floor < offset) member.outbox.deliver(frame, payload, false);
     }
   }
 

@@ -1,6 +1,5 @@
 import type { Broker, PublishAck } from '../brokers/broker';
 import { MemoryBroker } from '../brokers/memory-broker';
-import type { WebSocket } from '../connection/websocket';
 import { BatchingWriter } from '../stores/batching-writer';
 import { NO_UPPER_BOUND, type MessageStore } from '../stores/message-store';
 import { envelopeText } from './envelope';
@@ -109,10 +108,10 @@ export class RoomHistory {
   }
 
   /**
-   * Send `ws` every retained message after `after` (unless the store lost that history: another epoch, or an
+   * Send the member every retained message after `after` (unless the store lost that history: another epoch, or an
    * offset it never gave), then what arrived live meanwhile, then switch it to live delivery.
    */
-  async replay(room: string, ws: WebSocket, member: LocalMember, after: number, epoch: string | undefined): Promise<Recovery> {
+  async replay(room: string, member: LocalMember, after: number, epoch: string | undefined): Promise<Recovery> {
     let missed = 0;
     try {
       const position = await this.store.position(room);
@@ -124,7 +123,7 @@ export class RoomHistory {
         const page = await this.store.read(room, from, NO_UPPER_BOUND, PAGE);
         for (const m of page) {
           const payload = Buffer.from(envelopeText(room, m.offset, current, m.at, m.data));
-          ws._deliver(frameMessage(payload, false), payload, false);
+          member.outbox.deliver(frameMessage(payload, false), payload, false);
           member.floor = m.offset;
           missed += 1;
         }
@@ -135,7 +134,7 @@ export class RoomHistory {
     } finally {
       for (const [offset, payload] of member.pending ?? []) {
         if (offset <= member.floor) continue;
-        ws._deliver(frameMessage(payload, false), payload, false);
+        member.outbox.deliver(frameMessage(payload, false), payload, false);
         member.floor = offset;
       }
       member.pending = null;

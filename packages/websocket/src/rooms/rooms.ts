@@ -161,7 +161,7 @@ export class Rooms {
       await history.ready(room);
       result = after === undefined
         ? { recovered: true, missed: 0, epoch: (await history.store.position(room))?.epoch ?? '' }
-        : await history.replay(room, ws, member, after, epoch);
+        : await history.replay(room, member, after, epoch);
     } catch (err) {
       member.pending = null;
       void this.leave(room, ws);
