@@ -14,7 +14,7 @@ jest.setTimeout(120_000);
 
 // The history chat the in-process tests use, launched here as a user's extension.
 const CHAT_SOURCE = readFileSync(resolve(__dirname, '../../../websocket/test/history/fixtures/history-chat.ts'), 'utf8');
-const CLIENT = resolve(__dirname, '../../../websocket/src/client/serv-client.mjs');
+const CLIENT = resolve(__dirname, '../../../websocket/dist/client/serv-client.mjs');
 
 const EXTENSION_YAML = `name: history
 version: 1.0.0
