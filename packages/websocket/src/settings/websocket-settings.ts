@@ -2,7 +2,7 @@ import {
   expectBool, expectInt, expectOneOf, expectStringList, type At, type RouteKeys, type SettingSpec,
 } from '@serv/core';
 import { readBroker } from '../rooms/broker-settings';
-import { DEFAULT_STORE, readStore } from '../stores/store-settings';
+import { DEFAULT_STORE, defaultStore, readStore } from '../stores/store-settings';
 
 /** How one WebSocket setting is checked, whichever way it arrives (YAML, `createApp` settings, decorator options). */
 type Rule =
@@ -93,7 +93,7 @@ export const WEBSOCKET_SETTINGS: readonly SettingSpec[] = ROWS.filter((r) => r.s
   defaultValue: r.defaultValue,
   read: readYaml(r.rule),
   // The default SQLite file lives next to serv.config.yaml, like a written relative path.
-  ...(r.rule.type === 'store' ? { resolveDefault: (value: unknown, dir: string) => readStore(value, { file: '', keyPath: r.key }, dir) } : {}),
+  ...(r.rule.type === 'store' ? { resolveDefault: (_value: unknown, dir: string) => defaultStore(dir) } : {}),
 }));
 
 /** The YAML route keys: `websocket: true` and the options such a route may carry. */

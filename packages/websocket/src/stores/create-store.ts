@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { RoomsError } from '../rooms/rooms-error';
 import { MemoryStore } from './memory-store';
 import type { MessageStore, Retention } from './message-store';
-import { DEFAULT_STORE } from './store-settings';
+import { DEFAULT_STORE, isDefaultStore } from './store-settings';
 
 /**
  * The message store `settings.store` asks for (its driver is loaded by `start()`, only then). A memory store keeps
@@ -15,7 +15,7 @@ export function createStore(settings: ServSettings): MessageStore {
   const retention: Retention = { maxPerRoom: settings.historyMaxPerRoom ?? 1000, ttlMs: (settings.historyTtlS ?? 604_800) * 1000 };
   if (store.kind === 'sqlite') {
     const { SqliteStore } = require('./sqlite-store') as typeof import('./sqlite-store');
-    return new SqliteStore(path.resolve(store.path), retention);
+    return new SqliteStore(path.resolve(store.path), retention, isDefaultStore(store));
   }
   if (store.kind === 'postgres') {
     const { PostgresStore } = require('./postgres-store') as typeof import('./postgres-store');

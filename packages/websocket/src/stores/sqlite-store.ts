@@ -47,12 +47,16 @@ export class SqliteStore implements MessageStore {
   constructor(
     private readonly _path: string,
     private readonly _retention: Retention,
+    /** Whether `settings.store` was left unset: then better-sqlite3 is needed only once history is used. */
+    private readonly _implicit = false,
   ) {
     this.description = `sqlite ${_path}`;
   }
 
   start(): Promise<void> {
-    this.#Database = loadDriver<DatabaseConstructor>('better-sqlite3', 'sqlite');
+    // A store the config names must be usable at startup; the default one only once something is published, so an
+    // app that never publishes needs no driver.
+    if (!this._implicit) this.#Database = loadDriver<DatabaseConstructor>('better-sqlite3', 'sqlite');
     return Promise.resolve();
   }
 
@@ -103,8 +107,9 @@ export class SqliteStore implements MessageStore {
   #open(create: boolean): boolean {
     if (this.#db !== null) return true;
     if (!create && !existsSync(this._path)) return false;
+    this.#Database ??= loadDriver<DatabaseConstructor>('better-sqlite3', 'sqlite', true);
     mkdirSync(dirname(this._path), { recursive: true });
-    const db = new (this.#Database as DatabaseConstructor)(this._path, { timeout: 10_000 });
+    const db = new this.#Database(this._path, { timeout: 10_000 });
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
     db.exec(SCHEMA);
@@ -152,6 +157,7 @@ export class SqliteStore implements MessageStore {
   }
 
   #failure(err: unknown): RoomsError {
+    if (err instanceof RoomsError) return err;
     return new RoomsError('SERV_ROOMS_STORE_DOWN', `message store ${this.description}: ${(err as Error).message}`, { cause: err });
   }
 }

@@ -21,6 +21,21 @@ export type StoreSettings =
 /** The default store: SQLite next to the config file. */
 export const DEFAULT_STORE: StoreSettings = { kind: 'sqlite', path: './data/serv.db' };
 
+/** Store settings that are the default, not written by the user (their driver is loaded only when first used). */
+const defaults = new WeakSet<StoreSettings>([DEFAULT_STORE]);
+
+/** The default store resolved against the config file's folder `dir`, remembered as a default. */
+export function defaultStore(dir: string): StoreSettings {
+  const store: StoreSettings = { kind: 'sqlite', path: path.resolve(dir, './data/serv.db') };
+  defaults.add(store);
+  return store;
+}
+
+/** Whether `store` is the default rather than written in settings. */
+export function isDefaultStore(store: StoreSettings): boolean {
+  return defaults.has(store);
+}
+
 const PREFIX = /^[a-z_][a-z0-9_]{0,40}$/;
 
 /** `store: { kind: sqlite, path? }`, `{ kind: postgres, url, prefix? }` or `{ kind: memory }`, checked at load time. */

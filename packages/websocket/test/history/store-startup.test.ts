@@ -7,7 +7,7 @@ const ROOT = join(__dirname, '..', '..', '..', '..');
 
 // A process where `require(pkg)` fails the way it does when the package is not installed (the test machine has it,
 // so resolution is made to fail for that one name), starting an app configured for that store.
-function scriptWithout(pkg: string, store: string): string {
+function scriptWithout(pkg: string, store: string, then = "console.log('started')"): string {
   return `
 const Module = require('node:module');
 const resolve = Module._resolveFilename;
@@ -22,9 +22,10 @@ Module._resolveFilename = function (request, ...rest) {
 require('reflect-metadata');
 const { createApp, Logger } = require('@serv/core');
 require('@serv/websocket');
-const app = createApp({ logger: new Logger('t', 'silent'), settings: { store: ${store} } });
+const { Rooms } = require('@serv/websocket');
+const app = createApp({ logger: new Logger('t', 'silent'), settings: ${store === '' ? '{}' : `{ store: ${store} }`} });
 app.start().then(
-  () => { console.log('started'); return app.close(); },
+  async () => { ${then}; return app.close(); },
   (error) => { console.log(error.cause ? error.cause.code + ' ' + error.cause.message : error.message); },
 );`;
 }
@@ -43,6 +44,14 @@ describe('message store startup errors', () => {
     expect(await run(scriptWithout('better-sqlite3', "{ kind: 'sqlite', path: '/nonexistent/never-created.db' }"))).toEqual({
       code: 0,
       out: 'SERV_ROOMS_STORE settings.store.kind is "sqlite", which needs the better-sqlite3 package; install it next to @serv/websocket (npm install better-sqlite3@12)',
+    });
+  });
+
+  it('starts without better-sqlite3 when settings.store is not set, and the first publish names the setting and the package', async () => {
+    const publish = "await app.container.resolve(Rooms).publish('r', 1).then(() => console.log('published'), (e) => console.log(e.code + ' ' + e.message))";
+    expect(await run(scriptWithout('better-sqlite3', '', publish))).toEqual({
+      code: 0,
+      out: 'SERV_ROOMS_STORE settings.store is not set, so history goes to the default { kind: sqlite }, which needs the better-sqlite3 package; install it next to @serv/websocket (npm install better-sqlite3@12)',
     });
   });
 
