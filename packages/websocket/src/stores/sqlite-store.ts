@@ -12,7 +12,7 @@ interface Statement {
   all(...params: unknown[]): unknown[];
 }
 interface Database {
-  pragma(source: string): unknown;
+  pragma(source: string, options?: { simple: boolean }): unknown;
   exec(source: string): unknown;
   prepare(source: string): Statement;
   transaction<A extends unknown[], R>(fn: (...args: A) => R): { immediate(...args: A): R };
@@ -26,6 +26,9 @@ const SCHEMA = `
 CREATE TABLE IF NOT EXISTS serv_streams (room TEXT PRIMARY KEY, epoch TEXT NOT NULL, last_seq INTEGER NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS serv_messages (room TEXT NOT NULL, seq INTEGER NOT NULL, at INTEGER NOT NULL, data TEXT NOT NULL, PRIMARY KEY (room, seq)) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS serv_messages_at ON serv_messages (at);`;
+
+/** How long opening waits for other processes setting up the same new file (see `#setUp`). */
+const SETUP_WAIT_MS = 10_000;
 
 /** How often at most the TTL sweep (one indexed DELETE over every room) runs. */
 const TTL_SWEEP_EVERY_MS = 10_000;
@@ -110,9 +113,7 @@ export class SqliteStore implements MessageStore {
     this.#Database ??= loadDriver<DatabaseConstructor>('better-sqlite3', 'sqlite', true);
     mkdirSync(dirname(this._path), { recursive: true });
     const db = new this.#Database(this._path, { timeout: 10_000 });
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = NORMAL');
-    db.exec(SCHEMA);
+    this.#setUp(db);
     const st: Statements = {
       stream: db.prepare('SELECT epoch, last_seq FROM serv_streams WHERE room = ?'),
       newStream: db.prepare('INSERT INTO serv_streams (room, epoch, last_seq) VALUES (?, ?, 0)'),
@@ -154,6 +155,26 @@ export class SqliteStore implements MessageStore {
     this.#statements = st;
     this.#writeBatch = (batch) => write.immediate(batch);
     return true;
+  }
+
+  /**
+   * WAL mode and the tables. Until a new file is in WAL mode it uses a rollback journal, where SQLite answers
+   * SQLITE_BUSY at once (without waiting) to avoid a deadlock between processes creating it together (`--workers`
+   * publishing their first message at the same moment): then this waits a moment and tries again, for a bounded time.
+   */
+  #setUp(db: Database): void {
+    const deadline = Date.now() + SETUP_WAIT_MS;
+    for (;;) {
+      try {
+        if (db.pragma('journal_mode = WAL', { simple: true }) !== 'wal') throw Object.assign(new Error('journal_mode is not wal yet'), { code: 'SQLITE_BUSY' });
+        db.pragma('synchronous = NORMAL');
+        db.exec(SCHEMA);
+        return;
+      } catch (err) {
+        if ((err as { code?: string }).code?.startsWith('SQLITE_BUSY') !== true || Date.now() > deadline) throw err;
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5 + Math.random() * 20);
+      }
+    }
   }
 
   #failure(err: unknown): RoomsError {
