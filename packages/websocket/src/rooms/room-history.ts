@@ -37,6 +37,9 @@ export interface Recovery {
 export class RoomHistory {
   readonly #orders = new Map<string, RoomOrder>();
   readonly #writer: BatchingWriter<PublishAck>;
+  /** Where a store outage is reported: once when writes start failing, once when they work again. */
+  log: { info(message: string): void; error(message: string, error?: unknown): void } | null = null;
+  #outage = false;
 
   constructor(
     readonly store: MessageStore,
@@ -46,7 +49,22 @@ export class RoomHistory {
     // A memory broker has no other instance to relay to: the envelope is built only for local members then.
     const relays = !(broker instanceof MemoryBroker);
     this.#writer = new BatchingWriter(
-      (batch) => store.append(batch),
+      (batch) => store.append(batch).then(
+        (results) => {
+          if (this.#outage) {
+            this.#outage = false;
+            this.log?.info(`Rooms: message store ${store.description} is back`);
+          }
+          return results;
+        },
+        (err: unknown) => {
+          if (!this.#outage) {
+            this.#outage = true;
+            this.log?.error(`Rooms: message store ${store.description} failed (${(err as Error).message}); publish() rejects until it works again`, err);
+          }
+          throw err;
+        },
+      ),
       (request, result) => {
         if (relays || this.#orders.has(request.room)) {
           const payload = Buffer.from(envelopeText(request.room, result.offset, result.epoch, request.at, request.data));

@@ -104,6 +104,7 @@ export class Rooms {
     const logger = this.#app.logger;
     if (this.#storeError !== null) return Promise.reject(this.#storeError as Error);
     const history = this.#history as RoomHistory;
+    history.log = { info: (m) => logger.info(m), error: (m, e) => logger.error(m, e) };
     this.#started ??= history.store.start().then(() => this.#broker.start({
       deliver: (room, payload, binary) => local.deliver(room, payload, binary),
       deliverStored: (room, offset, payload) => history.accept(room, offset, payload),

@@ -155,6 +155,8 @@ export class PostgresStore implements MessageStore {
 
   #failure(err: unknown): RoomsError {
     if (err instanceof RoomsError) return err;
+    // The tables were dropped (a database reset): the next operation creates them again, every room with a new epoch.
+    if ((err as { code?: string }).code === '42P01') this.#migrated = null;
     return new RoomsError('SERV_ROOMS_STORE_DOWN', `message store ${this.description}: ${(err as Error).message}`, { cause: err });
   }
 }

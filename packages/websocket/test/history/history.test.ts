@@ -136,6 +136,36 @@ describe.each(STORES)('message history with the %s store', (_kind, makeStore) =>
   });
 });
 
+const describePostgres = STORES.some(([kind]) => kind === 'postgres') ? describe : describe.skip;
+
+describePostgres('the PostgreSQL store after a database reset', () => {
+  it('rejects publish once, logs the outage once, then recreates its tables and starts a new epoch', async () => {
+    const prefix = uniqueTablePrefix('reset');
+    const lines: string[] = [];
+    const logger = new Logger('t', 'info', (_level, line) => lines.push(line));
+    const app = createApp({ routes: [HistoryChat, HistoryApi], logger, settings: { heartbeatIntervalMs: 0, store: { kind: 'postgres', url: POSTGRES_URL, prefix } } });
+    const client = createTestClient(app);
+    try {
+      await app.start();
+      const rooms = app.container.resolve(Rooms);
+      const before = await rooms.publish('reset', 'one');
+      await dropTables(prefix);
+      await expect(rooms.publish('reset', 'two')).rejects.toMatchObject({ code: 'SERV_ROOMS_STORE_DOWN' });
+      await expect(rooms.publish('reset', 'three')).resolves.toMatchObject({ offset: 1 });
+      const after = await rooms.publish('reset', 'four');
+      expect(after.offset).toBe(2);
+      expect(after.epoch).not.toBe(before.epoch);
+      expect(lines.filter((l) => l.includes('message store postgres') && l.includes('failed'))).toHaveLength(1);
+      expect(lines.filter((l) => l.includes('message store postgres') && l.includes('is back'))).toHaveLength(1);
+      const resumed = await join(client, `/history/reset?after=1&epoch=${before.epoch}`);
+      expect(resumed.joined).toMatchObject({ recovered: false, missed: 0, epoch: after.epoch });
+    } finally {
+      await client.close();
+      await dropTables(prefix);
+    }
+  });
+});
+
 describe('the SQLite store on disk', () => {
   it('creates nothing until the first publish, then keeps history across an app restart with the same epoch', async () => {
     const store = tempSqlite();
