@@ -33,8 +33,8 @@ export class Resume {
   }
 }
 
-async function servApp(store: ServSettings['store']): Promise<{ app: App; rooms: Rooms }> {
-  const app = createApp({ routes: [Resume], logger: new Logger('bench', 'silent'), settings: { heartbeatIntervalMs: 0, store, historyMaxPerRoom: 1_000_000 } });
+async function servApp(store: ServSettings['store'], historyMaxPerRoom = 1_000_000): Promise<{ app: App; rooms: Rooms }> {
+  const app = createApp({ routes: [Resume], logger: new Logger('bench', 'silent'), settings: { heartbeatIntervalMs: 0, store, historyMaxPerRoom } });
   await app.start();
   return { app, rooms: app.container.resolve(Rooms) };
 }
@@ -109,9 +109,11 @@ async function recovery(app: App, rooms: Rooms): Promise<number> {
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'serv-bench-history-'));
   const tag = `${process.pid}_${randomBytes(3).toString('hex')}`;
-  const result: Record<string, number[] | number | string> = { sqliteServ: [], sqliteBare: [], postgresServ: [], postgresBare: [] };
+  const result: Record<string, number[] | number | string> = { sqliteServ: [], sqliteBare: [], sqliteTrimmed: [], postgresServ: [], postgresBare: [] };
   try {
     const sqlite = await servApp({ kind: 'sqlite', path: join(dir, 'serv.db') });
+    // The default retention (1 000 per room): every write past it also deletes one row, which the driver alone does not.
+    const trimmed = await servApp({ kind: 'sqlite', path: join(dir, 'trimmed.db') }, 1000);
     const postgres = options.postgresUrl === null ? null : await servApp({ kind: 'postgres', url: options.postgresUrl, prefix: `servbench_${tag}_` });
     // One unmeasured round first: JIT, page cache and the first transactions of a new file are not the steady state.
     sqliteBaseline(join(dir, 'warm.db'), 'warm');
@@ -123,6 +125,7 @@ async function main(): Promise<void> {
         async () => (result.sqliteServ as number[]).push(await servPublish(sqlite.rooms, `r${round}`)),
       ];
       for (const step of round % 2 === 0 ? sqliteSteps : sqliteSteps.reverse()) await step();
+      (result.sqliteTrimmed as number[]).push(await servPublish(trimmed.rooms, `r${round}`));
       if (postgres !== null) {
         const pgSteps = [
           async () => (result.postgresBare as number[]).push(await postgresBaseline(`servbench_bare_${tag}_${round}`, `r${round}`)),
@@ -133,6 +136,7 @@ async function main(): Promise<void> {
     }
     result.recoveryMs = await recovery(sqlite.app, sqlite.rooms);
     await sqlite.app.close();
+    await trimmed.app.close();
     if (postgres !== null) {
       await postgres.app.close();
       const { Client } = require('pg') as typeof import('pg');
