@@ -51,6 +51,13 @@ export { parseQuery, type QueryValues } from './http/query';
 
 export { Logger, type LogLevel, type LogSink } from './logging/logger';
 
+export { Session, type SessionUser, type DestroyOptions } from './sessions/session';
+export type { SessionSettings, SessionSettingsInput, SessionStoreSettings } from './sessions/session-settings';
+export { hashPassword, verifyPassword } from './sessions/password';
+export { LoginThrottle, type LoginThrottleOptions } from './sessions/login-throttle';
+export { UseGuards } from './guards/use-guards';
+export type { Guard, GuardFunction, CanActivate } from './guards/guard';
+
 export { meta as routeMetadata, HTTP_METHODS, type Constructor, type HttpMethod, type ProtocolRouteMeta } from './metadata/store';
 export { declaredAt } from './metadata/declared-at';
 export { compilePath, normalizePath, joinPaths, type PathPattern } from './routing/path-pattern';

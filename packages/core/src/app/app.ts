@@ -10,6 +10,7 @@ import { Logger } from '../logging/logger';
 import { meta, type Constructor, type HttpMethod } from '../metadata/store';
 import type { RouteInfo, RouteRecord } from '../routing/route-record';
 import { RouteTable } from '../routing/route-table';
+import { SessionManager } from '../sessions/session-manager';
 import type { AppOptions, ListenAddress } from './app-options';
 import { ErrorHandlers, type ErrorHandler } from './error-handlers';
 import { EventBus, type EventListener } from './events';
@@ -49,6 +50,7 @@ export class App {
   private readonly http: HttpDispatcher;
   private readonly upgrades = new UpgradeDispatcher();
   private compiled: CompiledRoutes | undefined;
+  private sessions: SessionManager | undefined;
   private listenerInstances: Array<[Constructor, object]> = [];
   private state: AppState = 'building';
   private starting: Promise<void> | undefined;
@@ -166,7 +168,8 @@ export class App {
    */
   prepare(): void {
     if (this.compiled !== undefined) return;
-    const input = { app: this, routes: this.routes, container: this.container, scopes: this.scopes, middleware: this.middleware };
+    if (this.settings.sessions !== undefined) this.sessions ??= SessionManager.create(this.settings.sessions, this.logger);
+    const input = { app: this, routes: this.routes, container: this.container, scopes: this.scopes, middleware: this.middleware, sessions: this.sessions };
     this.compiled = compileRoutes(input);
     this.listenerInstances = instantiateListeners(input, this.listenerClasses);
   }
@@ -175,6 +178,7 @@ export class App {
     this.state = 'starting';
     this.prepare();
     const compiled = this.compiled as CompiledRoutes;
+    await this.sessions?.open();
     for (const [cls, instance] of this.listenerInstances) {
       for (const l of meta.getListeners(cls)) this.events.on(l.event, (payload) => (instance as ListenerInstance)[l.propertyKey](payload));
     }
@@ -227,6 +231,7 @@ export class App {
     if (wasStarted) {
       await this.events.emit('app.shutdown', { app: this }).catch((err: unknown) => this.logger.error('app.shutdown listener failed', err));
     }
+    await this.sessions?.close().catch((err: unknown) => this.logger.error('Closing the session store failed', err));
     await this.container.dispose();
     this.state = 'closed';
   }

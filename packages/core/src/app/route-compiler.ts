@@ -1,5 +1,6 @@
 import type { DependencyContainer } from 'tsyringe';
 import { compileHandler, instanceOf, type Invoker } from '../di/handler-compiler';
+import { compileGuards } from '../guards/compile-guards';
 import type { ProviderScope } from '../di/providers';
 import { ServError } from '../errors/serv-error';
 import type { BaseContext } from '../http/base-context';
@@ -8,7 +9,10 @@ import { toResponse } from '../http/responses';
 import type { Constructor } from '../metadata/store';
 import type { Protocol } from '../protocol/protocol';
 import { getProtocol, protocolInstallHint, registeredProtocols } from '../protocol/registry';
-import type { RouteRecord } from '../routing/route-record';
+import { describeTarget, type RouteRecord } from '../routing/route-record';
+import { Session } from '../sessions/session';
+import type { SessionManager } from '../sessions/session-manager';
+import { assertSessionsAvailable, gateProtocolHandler, guardStage, sessionStage } from '../sessions/session-stages';
 import type { RouteTable } from '../routing/route-table';
 import type { App } from './app';
 import { compose, type HttpMiddleware } from './middleware';
@@ -37,9 +41,12 @@ export interface CompileInput {
   readonly container: DependencyContainer;
   readonly scopes: Map<unknown, ProviderScope>;
   readonly middleware: readonly HttpMiddleware[];
+  /** The app's sessions, when `settings.sessions` turned them on. */
+  readonly sessions?: SessionManager;
 }
 
-const HTTP_SCOPED = new Map<unknown, (ctx: BaseContext) => unknown>([[RequestContext, (ctx) => ctx]]);
+const SESSION_SCOPED: [unknown, (ctx: BaseContext) => unknown] = [Session, (ctx) => ctx.session];
+const HTTP_SCOPED = new Map<unknown, (ctx: BaseContext) => unknown>([[RequestContext, (ctx) => ctx], SESSION_SCOPED]);
 const ROUTING_ERROR = Symbol('serv.routingError');
 type RoutedContext = RequestContext & { [ROUTING_ERROR]?: Error };
 
@@ -48,17 +55,23 @@ type RoutedContext = RequestContext & { [ROUTING_ERROR]?: Error };
  * each protocol check its routes' options; errors name the class, the method and the parameter.
  */
 export function compileRoutes(input: CompileInput): CompiledRoutes {
-  const { app, routes, container, scopes, middleware } = input;
+  const { app, routes, container, scopes, middleware, sessions } = input;
+  // Sessions wrap everything (middleware may read ctx.session); guards sit right before the handler.
+  const outer = sessions === undefined ? middleware : [sessionStage(sessions), ...middleware];
   const protocols = protocolsFor(routes);
   const invokers = new Map<RouteRecord, Invoker>();
   const pipelines = new Map<RouteRecord, Pipeline>();
   const directs = new Map<RouteRecord, Invoker>();
   for (const record of routes.all()) {
+    const where = `${describeTarget(record.target)} (${record.source})`;
+    if (sessions === undefined) assertSessionsAvailable(record, where);
+    const guards = compileGuards(record.guards ?? [], { container, scopes }, where);
     if (record.kind === 'http') {
       const invoker = compileHandler(record, { container, scopes, scopedTokens: HTTP_SCOPED, functionArgs: (ctx) => [ctx], allowBody: true });
       invokers.set(record, invoker);
-      if (middleware.length === 0 && record.middleware.length === 0) directs.set(record, invoker);
-      pipelines.set(record, compose([...middleware, ...(record.middleware as HttpMiddleware[])], async (ctx) => {
+      const stages = [...outer, ...(record.middleware as HttpMiddleware[]), ...(guards === undefined ? [] : [guardStage(guards)])];
+      if (stages.length === 0) directs.set(record, invoker);
+      pipelines.set(record, compose(stages, async (ctx) => {
         const result = invoker(ctx);
         ctx.response = toResponse(result instanceof Promise ? await result : result);
       }));
@@ -66,15 +79,17 @@ export function compileRoutes(input: CompileInput): CompiledRoutes {
     }
     const protocol = protocols.get(record.kind) as Protocol;
     record.options = protocol.resolveOptions(record, app);
-    invokers.set(record, compileHandler(record, {
+    const invoker = compileHandler(record, {
       container,
       scopes,
-      scopedTokens: protocol.scopedTokens,
+      scopedTokens: new Map([...protocol.scopedTokens, SESSION_SCOPED]),
       functionArgs: (ctx) => protocol.functionArgs(ctx),
       allowBody: false,
-    }));
+    });
+    const origins = Array.isArray(record.options.origins) ? (record.options.origins as string[]) : [];
+    invokers.set(record, gateProtocolHandler(invoker, sessions, guards, origins, app.logger));
   }
-  const routed = compose(middleware, async (ctx: RoutedContext) => {
+  const routed = compose(outer, async (ctx: RoutedContext) => {
     throw ctx[ROUTING_ERROR] as Error;
   });
   const fallback = (ctx: RequestContext, routingError: Error): Promise<void> => {

@@ -1,5 +1,5 @@
 import { RouteDefinitionError } from '../errors/serv-error';
-import { HTTP_METHODS, meta, type Constructor, type HttpMethod, type Middleware } from '../metadata/store';
+import { HTTP_METHODS, meta, type Constructor, type GuardRef, type HttpMethod, type Middleware } from '../metadata/store';
 import { getProtocol } from '../protocol/registry';
 import { compilePath, joinPaths } from '../routing/path-pattern';
 import type { HandlerTarget, RouteRecord } from '../routing/route-record';
@@ -20,6 +20,8 @@ export interface RouteDeclaration {
   options?: Record<string, unknown>;
   /** Middleware for this route. */
   middleware?: Middleware[];
+  /** Guards run before the handler, before the class's own `@UseGuards()` (a YAML router's, then its route's). */
+  guards?: GuardRef[];
   /** Where it was declared, e.g. `extensions/chat/extension.yaml routers[0].routes[1]`. */
   source?: string;
 }
@@ -64,6 +66,7 @@ export function routesOfClass(cls: Constructor, decl: RouteDeclaration): RouteRe
         settings: decl.settings ?? {},
         options: { ...protocolMeta?.options, ...decl.options },
         middleware: decl.middleware ?? [],
+        guards: [...(decl.guards ?? []), ...meta.getGuards(cls), ...meta.getGuards(cls, 'handle')],
         source,
       },
     ];
@@ -108,6 +111,7 @@ export function routesOfClass(cls: Constructor, decl: RouteDeclaration): RouteRe
       settings: { ...routeMeta?.options.settings, ...decl.settings },
       options: {},
       middleware: [...(routeMeta?.options.middleware ?? []), ...(decl.middleware ?? [])],
+      guards: [...(decl.guards ?? []), ...meta.getGuards(cls), ...meta.getGuards(cls, h.propertyKey)],
       source,
     });
   }
@@ -131,6 +135,7 @@ export function routeOfFunction(declaration: RouteDeclaration & { handler: (...a
     settings: declaration.settings ?? {},
     options: declaration.options ?? {},
     middleware: declaration.middleware ?? [],
+    guards: declaration.guards ?? [],
     source,
   };
 }

@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import { onProtocolRegistered, registeredProtocols } from '../protocol/registry';
+import { SESSIONS_SETTING, type SessionSettingsInput } from '../sessions/session-settings';
 import type { SettingSpec } from './setting-spec';
 import {
   expectBool, expectInt, expectKnownKeys, expectMapping, expectString, isUnset, keyAt, type At,
@@ -32,6 +33,8 @@ export interface ServSettings {
   shutdownGraceMs: number;
   /** HTTPS/WSS files; absent serves plain HTTP/WS. */
   tls?: TlsSettings;
+  /** Cookie sessions (`settings.sessions`, docs/auth.md); absent leaves them off. */
+  sessions?: SessionSettingsInput;
 }
 
 // The core's own keys. Protocol keys are listed between the server keys and the lifecycle keys, which apply to
@@ -49,7 +52,7 @@ const LIFECYCLE_KEYS: readonly SettingSpec[] = [
 
 /** Every settings row: the core's and each installed protocol's, in documentation order (`tls` is read apart). */
 export function settingSpecs(): SettingSpec[] {
-  return [...SERVER_KEYS, ...registeredProtocols().flatMap((p) => p.settings ?? []), ...LIFECYCLE_KEYS];
+  return [...SERVER_KEYS, ...registeredProtocols().flatMap((p) => p.settings ?? []), SESSIONS_SETTING, ...LIFECYCLE_KEYS];
 }
 
 /** Every key allowed under `settings:` in serv.config.yaml with the installed protocols, in documentation order. */

@@ -1,5 +1,7 @@
 import type { DependencyContainer } from 'tsyringe';
 import type { App } from '../app/app';
+import { ServError } from '../errors/serv-error';
+import type { Session } from '../sessions/session';
 import { parseCookies } from './cookies';
 import { parseQuery, type QueryValues } from './query';
 
@@ -17,6 +19,7 @@ export abstract class BaseContext {
   private queryCache: QueryValues | undefined;
   private cookieCache: Record<string, string> | undefined;
   private child: DependencyContainer | undefined;
+  private sessionValue: Session | undefined;
 
   constructor(
     readonly app: App,
@@ -38,6 +41,25 @@ export abstract class BaseContext {
 
   /** A request header by case-insensitive name; repeated headers are joined with `, `. */
   abstract header(name: string): string | undefined;
+
+  /** The request's (or handshake's) headers, names in lower case. */
+  abstract get headers(): Readonly<Record<string, string | string[] | undefined>>;
+
+  /** The visitor's session (`settings.sessions`), what guards read; the same object `@Inject() session: Session` gives. */
+  get session(): Session {
+    if (this.sessionValue === undefined) {
+      throw new ServError('SERV_SESSIONS_OFF', `ctx.session on ${this.path}: sessions are off; add settings.sessions: { secret: … } (see docs/auth.md)`);
+    }
+    return this.sessionValue;
+  }
+
+  /** @internal Set by the session stage before middleware, guards and the handler run. */
+  attachSession(session: Session): void {
+    this.sessionValue = session;
+  }
+
+  /** Called when this context's session is destroyed with `closeSockets` (a WebSocket connection closes with 4401). */
+  sessionEnded(): void {}
 
   /** This request's child container (created on first use), holding the request-scoped values. */
   get container(): DependencyContainer {

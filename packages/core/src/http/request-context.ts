@@ -33,6 +33,10 @@ export class RequestContext extends BaseContext {
     return Array.isArray(value) ? value.join(', ') : value;
   }
 
+  get headers(): Readonly<Record<string, string | string[] | undefined>> {
+    return this.req.headers;
+  }
+
   /** Free-form per-request state for middleware and handlers. */
   get state(): Record<string, unknown> {
     return (this.stateCache ??= {});

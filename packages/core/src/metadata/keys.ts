@@ -5,4 +5,5 @@ export const METADATA = {
   params: 'serv:params',
   listeners: 'serv:listeners',
   protocolRoute: 'serv:protocol-route',
+  guards: 'serv:guards',
 } as const;

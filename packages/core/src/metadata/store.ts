@@ -64,6 +64,10 @@ export interface ProtocolRouteMeta {
 // Declared structurally here so that metadata does not import the HTTP layer.
 export type Middleware = (ctx: never, next: () => Promise<void>) => Promise<void> | void;
 
+/** A guard as routes record it: a function of the handler context or a class with `canActivate(ctx)`. */
+// Declared structurally here so that metadata does not import the HTTP layer (see src/guards/guard.ts).
+export type GuardRef = ((ctx: never) => unknown) | Constructor;
+
 const own = <T>(key: string, target: object, property?: string): T | undefined =>
   property === undefined
     ? (Reflect.getOwnMetadata(key, target) as T | undefined)
@@ -114,5 +118,14 @@ export const meta = {
   },
   getProtocolRoute(target: Constructor): ProtocolRouteMeta | undefined {
     return own<ProtocolRouteMeta>(METADATA.protocolRoute, target);
+  },
+  /** Guards of a class (no `property`) or of one of its methods, in declaration order. */
+  addGuards(target: Constructor, property: string | undefined, guards: readonly GuardRef[]): void {
+    const list = own<GuardRef[]>(METADATA.guards, target, property) ?? [];
+    if (property === undefined) Reflect.defineMetadata(METADATA.guards, [...guards, ...list], target);
+    else Reflect.defineMetadata(METADATA.guards, [...guards, ...list], target, property);
+  },
+  getGuards(target: Constructor, property?: string): GuardRef[] {
+    return own<GuardRef[]>(METADATA.guards, target, property) ?? [];
   },
 };

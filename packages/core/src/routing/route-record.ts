@@ -1,4 +1,4 @@
-import type { Constructor, HttpMethod, Middleware } from '../metadata/store';
+import type { Constructor, GuardRef, HttpMethod, Middleware } from '../metadata/store';
 import type { PathPattern } from './path-pattern';
 
 /** What answers a route: a method of a class (instantiated once per app), or a plain function. */
@@ -21,6 +21,8 @@ export interface RouteRecord {
   /** Protocol options such as `frameType` or `maxMessageBytes` (camelCase). */
   options: Record<string, unknown>;
   middleware: Middleware[];
+  /** Guards in the order they run: YAML router, YAML route, class, method. */
+  guards?: GuardRef[];
   /** Where the route was declared, for conflict errors and `serv routes`. */
   source: string;
 }

@@ -19,6 +19,15 @@ export class ConnectionContext extends BaseContext {
     return this.ws.headers[name.toLowerCase()];
   }
 
+  get headers(): Readonly<Record<string, string>> {
+    return this.ws.headers;
+  }
+
+  /** Logout elsewhere with `session.destroy({ closeSockets: true })`: this connection ends with 4401. */
+  override sessionEnded(): void {
+    void this.ws.close(4401, 'Unauthorized');
+  }
+
   protected registerScoped(container: DependencyContainer): void {
     container.register(WebSocket, { useValue: this.ws });
     container.register(ConnectionContext, { useValue: this });

@@ -1,0 +1,68 @@
+import { requireDriver } from './require-driver';
+import { decodeRecord, encodeRecord, type SessionRecord, type SessionStore } from './session-store';
+
+// The slice of node-redis's API this store uses (the package is an optional peer, so its types are not required).
+interface RedisClient {
+  connect(): Promise<unknown>;
+  get(key: string): Promise<string | null>;
+  pTTL(key: string): Promise<number>;
+  set(key: string, value: string, options: { PXAT: number }): Promise<unknown>;
+  del(key: string): Promise<unknown>;
+  quit(): Promise<unknown>;
+  on(event: 'error', listener: (err: Error) => void): unknown;
+}
+interface RedisModule {
+  createClient(options: { url: string }): RedisClient;
+}
+
+/**
+ * Sessions in Redis (node-redis), one key per session (`<key_prefix>session:<id>`) expiring with the session, so
+ * that every instance of the app sees the same sessions.
+ */
+export class RedisSessionStore implements SessionStore {
+  private readonly client: RedisClient;
+  private lastError = '';
+
+  constructor(
+    url: string,
+    private readonly keyPrefix: string,
+    setting: string,
+    log: (message: string, err: unknown) => void,
+  ) {
+    const redis = requireDriver<RedisModule>('redis', 'redis', setting);
+    this.client = redis.createClient({ url });
+    // node-redis reconnects by itself; say so once per distinct failure instead of once per retry.
+    this.client.on('error', (err) => {
+      if (err.message === this.lastError) return;
+      this.lastError = err.message;
+      log(`Session store ${url}: ${err.message}`, err);
+    });
+  }
+
+  async open(): Promise<void> {
+    await this.client.connect();
+  }
+
+  async get(id: string): Promise<SessionRecord | undefined> {
+    const key = this.key(id);
+    const [text, ttl] = await Promise.all([this.client.get(key), this.client.pTTL(key)]);
+    if (text === null || ttl <= 0) return undefined;
+    return decodeRecord(text, Date.now() + ttl);
+  }
+
+  async set(id: string, record: SessionRecord): Promise<void> {
+    await this.client.set(this.key(id), encodeRecord(record), { PXAT: record.expiresAt });
+  }
+
+  async delete(id: string): Promise<void> {
+    await this.client.del(this.key(id));
+  }
+
+  async close(): Promise<void> {
+    await this.client.quit();
+  }
+
+  private key(id: string): string {
+    return `${this.keyPrefix}session:${id}`;
+  }
+}

@@ -1,0 +1,108 @@
+import type { BaseContext } from '../http/base-context';
+import type { Logger } from '../logging/logger';
+import { MemorySessionStore } from './memory-store';
+import { RedisSessionStore } from './redis-store';
+import { Session, type SessionBackend } from './session';
+import { resolveSessionSettings, type SessionSettings, type SessionSettingsInput } from './session-settings';
+import type { SessionStore } from './session-store';
+import { newSessionId, signSessionId, verifySessionCookie } from './signed-cookie';
+import { SqliteSessionStore } from './sqlite-store';
+
+/** How a cookie gets written back: the manager decides what, the HTTP stage knows where. */
+export interface CookieWriter {
+  set(name: string, value: string, maxAgeS: number): void;
+  clear(name: string): void;
+}
+
+/**
+ * One app's sessions: reads the signed cookie into a {@link Session}, saves what changed when the response is
+ * sent, and remembers which open connections belong to which session (for `destroy({ closeSockets: true })`).
+ */
+export class SessionManager implements SessionBackend {
+  private readonly connections = new Map<string, Set<BaseContext>>();
+
+  constructor(
+    readonly settings: SessionSettings,
+    private readonly store: SessionStore,
+  ) {}
+
+  /** Validate `settings.sessions` and pick its store (a missing driver fails here, at startup). */
+  static create(input: SessionSettingsInput, logger: Logger): SessionManager {
+    const settings = resolveSessionSettings(input);
+    const where = `${settings.source.file === undefined ? '' : `${settings.source.file}: `}${settings.source.keyPath}.store`;
+    const s = settings.store;
+    const store =
+      s.kind === 'memory' ? new MemorySessionStore()
+        : s.kind === 'sqlite' ? new SqliteSessionStore(s.path, where)
+          : new RedisSessionStore(s.url, s.keyPrefix, where, (message, err) => logger.error(message, err));
+    return new SessionManager(settings, store);
+  }
+
+  /** Open the store (connect, create the table). */
+  open(): Promise<void> {
+    return this.store.open();
+  }
+
+  /** Close the store. */
+  close(): Promise<void> {
+    return this.store.close();
+  }
+
+  /** The signed session id of a request's cookie, or undefined (no cookie, or tampered: then it is anonymous). */
+  idOf(ctx: BaseContext): string | undefined {
+    return verifySessionCookie(ctx.cookies[this.settings.cookieName], this.settings.secret);
+  }
+
+  /** Whether the request carries a session cookie at all (signed or not): what cross-site checks care about. */
+  hasCookie(ctx: BaseContext): boolean {
+    return ctx.cookies[this.settings.cookieName] !== undefined;
+  }
+
+  /** Read the request's session: its stored record, or a new anonymous one. */
+  async load(ctx: BaseContext): Promise<Session> {
+    const id = this.idOf(ctx);
+    const record = id === undefined ? undefined : await this.store.get(id);
+    return new Session(this, record === undefined ? undefined : id, record);
+  }
+
+  /** Save what the handler changed and write the cookie: new or regenerated sessions get a fresh id, destroyed ones a cleared cookie. */
+  async commit(session: Session, cookies: CookieWriter | undefined): Promise<void> {
+    const change = session.change;
+    if (change === 'none') return;
+    const old = session.previousId;
+    if (old !== undefined) await this.store.delete(old);
+    if (change === 'destroyed') {
+      session.saved(undefined);
+      cookies?.clear(this.settings.cookieName);
+      return;
+    }
+    const existing = session.id;
+    const id = existing ?? newSessionId();
+    const record = session.toRecord(Date.now() + this.settings.maxAgeS * 1000);
+    await this.store.set(id, record);
+    session.saved(id);
+    if (existing === undefined) {
+      const maxAgeS = Math.max(1, Math.round((record.expiresAt - Date.now()) / 1000));
+      cookies?.set(this.settings.cookieName, signSessionId(id, this.settings.secret[0] as string), maxAgeS);
+    }
+  }
+
+  /** Remember that `ctx` (an open connection) belongs to session `id`; returns the function that forgets it. */
+  track(id: string, ctx: BaseContext): () => void {
+    let set = this.connections.get(id);
+    if (set === undefined) this.connections.set(id, (set = new Set()));
+    set.add(ctx);
+    return () => {
+      set.delete(ctx);
+      if (set.size === 0 && this.connections.get(id) === set) this.connections.delete(id);
+    };
+  }
+
+  /** Close every open connection of session `id` (the contexts decide how: a WebSocket closes with 4401). */
+  endConnections(id: string): void {
+    const set = this.connections.get(id);
+    if (set === undefined) return;
+    this.connections.delete(id);
+    for (const ctx of set) ctx.sessionEnded();
+  }
+}
