@@ -32,6 +32,8 @@ export interface RouteSpec {
   optionKeys: string[];
   /** Route settings, merged over the router's `config` and injectable with `@Settings()`. */
   config: Record<string, unknown>;
+  /** Guards of this route, run after the router's and before the handler class's own. */
+  guards: ImportRef[];
   /** Key path of the route, e.g. `routers[0].routes[1]`. */
   keyPath: string;
 }
@@ -44,6 +46,8 @@ export interface RouterSpec {
   mount: string;
   /** Settings shared by the router's routes. */
   config: Record<string, unknown>;
+  /** Guards protecting every route of the router, run first. */
+  guards: ImportRef[];
   /** Key path of the router, e.g. `routers[0]`. */
   keyPath: string;
   /** The router's routes, in file order. */
@@ -65,13 +69,14 @@ export function readRouters(value: unknown, at: At, file: string): RouterSpec[] 
 
 function readRouter(value: unknown, at: At, file: string): RouterSpec {
   const block = expectMapping(value, at);
-  expectKnownKeys(block, at, ['name', 'mount', 'config', 'routes']);
+  expectKnownKeys(block, at, ['name', 'mount', 'config', 'guards', 'routes']);
   const routesAt = keyAt(at, 'routes');
   const routes = optional(block.routes, routesAt, expectList) ?? [];
   return {
     name: expectString(block.name, keyAt(at, 'name')),
     mount: optional(block.mount, keyAt(at, 'mount'), (v, a) => normaliseMount(expectString(v, a, { allowEmpty: true }), a)) ?? '',
     config: optional(block.config, keyAt(at, 'config'), expectMapping) ?? {},
+    guards: readGuardRefs(block.guards, keyAt(at, 'guards'), file),
     keyPath: at.keyPath,
     routes: routes.map((route, index) => readRoute(route, itemAt(routesAt, index), file)),
   };
@@ -81,12 +86,13 @@ function readRoute(value: unknown, at: At, file: string): RouteSpec {
   const block = expectMapping(value, at);
   const protocols = registeredProtocols().filter((p) => p.routeKeys !== undefined);
   const protocolKeys = protocols.flatMap((p) => keysOf(p).map((k) => k.key));
-  expectKnownKeys(block, at, ['path', 'handler', 'methods', ...protocols.map(flagOf), 'config', ...protocolKeys], {}, protocolKeysNote());
+  expectKnownKeys(block, at, ['path', 'handler', 'methods', ...protocols.map(flagOf), 'config', 'guards', ...protocolKeys], {}, protocolKeysNote());
   const route: RouteSpec = {
     handler: parseImportRef(block.handler, keyAt(at, 'handler'), file),
     options: {},
     optionKeys: [],
     config: optional(block.config, keyAt(at, 'config'), expectMapping) ?? {},
+    guards: readGuardRefs(block.guards, keyAt(at, 'guards'), file),
     keyPath: at.keyPath,
   };
   const path = optional(block.path, keyAt(at, 'path'), (v, a) => checkServPath(expectString(v, a), a));
@@ -116,6 +122,12 @@ function readRoute(value: unknown, at: At, file: string): RouteSpec {
   if (keyed.length > 1) rejectKeys(block, at, keyed.slice(1), (p) => `add "${flagOf(p)}: true", or remove it`);
   if (keyed.length === 1) readOptions(block, at, keyed[0] as Protocol, route);
   return route;
+}
+
+// `guards: ["main:requireUser", "auth:AdminGuard"]`, each resolved when the extension loads.
+function readGuardRefs(value: unknown, at: At, file: string): ImportRef[] {
+  if (isUnset(value)) return [];
+  return expectList(value, at).map((item, index) => parseImportRef(item, itemAt(at, index), file));
 }
 
 function readOptions(block: Record<string, unknown>, at: At, protocol: Protocol, route: RouteSpec): void {

@@ -5,8 +5,9 @@ import { nearestName } from '../config/suggest';
 import type { App } from '../app/app';
 import type { HttpMiddleware } from '../app/middleware';
 import { isClass } from '../app/route-declaration';
+import { guardProblem } from '../guards/guard';
 import { ServError } from '../errors/serv-error';
-import { meta, type Constructor, type HttpMethod } from '../metadata/store';
+import { meta, type Constructor, type GuardRef, type HttpMethod } from '../metadata/store';
 import { getProtocol, registeredProtocols } from '../protocol/registry';
 import { discoverRoutes, type YamlRegistrations } from './discover-routes';
 import { extensionFolder, importRef } from './import-ref';
@@ -70,6 +71,7 @@ function collect(errors: Error[], fn: () => unknown): void {
 function loadRouters(app: App, spec: ExtensionSpec, extensionSettings: Record<string, unknown>): void {
   const yaml: YamlRegistrations = { claimed: new Set(), modules: new Map() };
   for (const router of spec.routers) {
+    const routerGuards = router.guards.map((ref) => expectGuard(spec, ref));
     for (const route of router.routes) {
       const handler = importRef(spec.dir, route.handler);
       yaml.modules.set(route.handler.module, route.handler);
@@ -86,6 +88,7 @@ function loadRouters(app: App, spec: ExtensionSpec, extensionSettings: Record<st
         methods: route.methods as HttpMethod[] | undefined,
         settings: { ...extensionSettings, ...router.config, ...route.config },
         options: kind === 'http' ? undefined : route.options,
+        guards: [...routerGuards, ...route.guards.map((ref) => expectGuard(spec, ref))],
         source,
         handler: handler as Constructor,
       });
@@ -114,6 +117,15 @@ function routeKind(spec: ExtensionSpec, route: RouteSpec, handler: Constructor):
     throw new ServError('SERV_EXTENSION_LOAD', `${at}.${stray} is only allowed on a ${flag} route, and ${name} is an HTTP handler; remove ${stray}, or add "${flag}: true" for a function handler`);
   }
   return kind;
+}
+
+function expectGuard(spec: ExtensionSpec, ref: ImportRef): GuardRef {
+  const value = importRef(spec.dir, ref);
+  const problem = guardProblem(value);
+  if (problem !== null) {
+    throw new ServError('SERV_EXTENSION_LOAD', `${displayPath(spec.file)}: ${ref.keyPath}: guard "${ref.module}:${ref.exportName}" must be ${problem}`);
+  }
+  return value as GuardRef;
 }
 
 function expectFunction(spec: ExtensionSpec, ref: ImportRef, what: string): unknown {

@@ -12,7 +12,7 @@ interface RedisClient {
   on(event: 'error', listener: (err: Error) => void): unknown;
 }
 interface RedisModule {
-  createClient(options: { url: string }): RedisClient;
+  createClient(options: { url: string; socket: { reconnectStrategy: (retries: number, cause: Error) => number | Error } }): RedisClient;
 }
 
 /**
@@ -22,6 +22,7 @@ interface RedisModule {
 export class RedisSessionStore implements SessionStore {
   private readonly client: RedisClient;
   private lastError = '';
+  private connected = false;
 
   constructor(
     url: string,
@@ -30,7 +31,11 @@ export class RedisSessionStore implements SessionStore {
     log: (message: string, err: unknown) => void,
   ) {
     const redis = requireDriver<RedisModule>('redis', 'redis', setting);
-    this.client = redis.createClient({ url });
+    // Unreachable at startup fails the start (a clear error beats an app that hangs); once connected, retry forever.
+    // (A new Error, not `cause`: node-redis tests `instanceof Error`, which a socket error from another realm fails.)
+    const reconnectStrategy = (retries: number, cause: Error): number | Error =>
+      (this.connected ? Math.min(50 * 2 ** retries, 2000) : new Error(cause.message, { cause }));
+    this.client = redis.createClient({ url, socket: { reconnectStrategy } });
     // node-redis reconnects by itself; say so once per distinct failure instead of once per retry.
     this.client.on('error', (err) => {
       if (err.message === this.lastError) return;
@@ -41,6 +46,7 @@ export class RedisSessionStore implements SessionStore {
 
   async open(): Promise<void> {
     await this.client.connect();
+    this.connected = true;
   }
 
   async get(id: string): Promise<SessionRecord | undefined> {
@@ -59,7 +65,7 @@ export class RedisSessionStore implements SessionStore {
   }
 
   async close(): Promise<void> {
-    await this.client.quit();
+    if (this.connected) await this.client.quit();
   }
 
   private key(id: string): string {

@@ -1,3 +1,5 @@
+import { displayPath, errorText } from '../config/config-error';
+import { ServError } from '../errors/serv-error';
 import type { BaseContext } from '../http/base-context';
 import type { Logger } from '../logging/logger';
 import { MemorySessionStore } from './memory-store';
@@ -24,23 +26,29 @@ export class SessionManager implements SessionBackend {
   constructor(
     readonly settings: SessionSettings,
     private readonly store: SessionStore,
+    /** The `store` key's location, named when the store cannot be opened. */
+    private readonly where: string,
   ) {}
 
   /** Validate `settings.sessions` and pick its store (a missing driver fails here, at startup). */
   static create(input: SessionSettingsInput, logger: Logger): SessionManager {
     const settings = resolveSessionSettings(input);
-    const where = `${settings.source.file === undefined ? '' : `${settings.source.file}: `}${settings.source.keyPath}.store`;
+    const where = `${settings.source.file === undefined ? '' : `${displayPath(settings.source.file)}: `}${settings.source.keyPath}.store`;
     const s = settings.store;
     const store =
       s.kind === 'memory' ? new MemorySessionStore()
         : s.kind === 'sqlite' ? new SqliteSessionStore(s.path, where)
           : new RedisSessionStore(s.url, s.keyPrefix, where, (message, err) => logger.error(message, err));
-    return new SessionManager(settings, store);
+    return new SessionManager(settings, store, where);
   }
 
-  /** Open the store (connect, create the table). */
-  open(): Promise<void> {
-    return this.store.open();
+  /** Open the store (connect, create the table); failing names the setting. */
+  async open(): Promise<void> {
+    try {
+      await this.store.open();
+    } catch (err) {
+      throw new ServError('SERV_SESSION_STORE', `${this.where}: the session store cannot be opened: ${errorText(err)}`, { cause: err });
+    }
   }
 
   /** Close the store. */
@@ -76,15 +84,20 @@ export class SessionManager implements SessionBackend {
       cookies?.clear(this.settings.cookieName);
       return;
     }
-    const existing = session.id;
-    const id = existing ?? newSessionId();
+    const fresh = session.isNew;
+    const id = session.id ?? newSessionId();
     const record = session.toRecord(Date.now() + this.settings.maxAgeS * 1000);
     await this.store.set(id, record);
     session.saved(id);
-    if (existing === undefined) {
+    if (fresh) {
       const maxAgeS = Math.max(1, Math.round((record.expiresAt - Date.now()) / 1000));
       cookies?.set(this.settings.cookieName, signSessionId(id, this.settings.secret[0] as string), maxAgeS);
     }
+  }
+
+  /** A fresh session id. */
+  newId(): string {
+    return newSessionId();
   }
 
   /** Remember that `ctx` (an open connection) belongs to session `id`; returns the function that forgets it. */

@@ -19,6 +19,8 @@ export interface DestroyOptions {
 export interface SessionBackend {
   /** Close the connections opened with session `id` (logout with `closeSockets`). */
   endConnections(id: string): void;
+  /** A fresh, unguessable id. */
+  newId(): string;
 }
 
 /** Set on a session by `regenerate()` / `destroy()`, read when the request ends. */
@@ -55,12 +57,12 @@ export class Session {
     this.#expiresAt = record?.expiresAt;
   }
 
-  /** The session's id, or undefined for a visitor whose session was never saved. */
+  /** The session's id (a new one right after `regenerate()`), or undefined for a visitor whose session was never saved. */
   get id(): string | undefined {
     return this.#id;
   }
 
-  /** Whether this session was saved before this request (its cookie verified and the store knew it). */
+  /** Whether this session still needs a cookie: never saved, or given a new id by `regenerate()` in this request. */
   get isNew(): boolean {
     return this.#expiresAt === undefined;
   }
@@ -93,7 +95,7 @@ export class Session {
    */
   async regenerate(): Promise<void> {
     if (this.#change !== 'regenerated') this.#previousId ??= this.#id;
-    this.#id = undefined;
+    this.#id = this.#backend.newId();
     this.#expiresAt = undefined;
     this.#change = 'regenerated';
   }
@@ -134,6 +136,9 @@ export class Session {
 
   #touch(): void {
     if (this.#change === 'none') this.#change = 'data';
-    if (this.#change === 'destroyed') this.#change = 'regenerated';
+    if (this.#change === 'destroyed') {
+      this.#change = 'regenerated';
+      this.#id = this.#backend.newId();
+    }
   }
 }

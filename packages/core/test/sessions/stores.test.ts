@@ -1,0 +1,143 @@
+import { createApp, createTestClient, Get, Inject, Logger, Post, Route, Session, type SessionSettingsInput } from '@serv/core';
+import Database from 'better-sqlite3';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createClient } from 'redis';
+import { SECRET, sessionCookie } from './helpers';
+
+@Route('/')
+class Routes {
+  @Post('/login') async login(@Inject() session: Session) {
+    await session.regenerate();
+    session.user = { name: 'ada' };
+    return 'ok';
+  }
+
+  @Get('/me') me(@Inject() session: Session) {
+    return { user: session.user ?? null };
+  }
+}
+
+const OTHER = 'other-secret-0123456789abcdef0123456789abcdef';
+const app = (sessions: SessionSettingsInput) =>
+  createApp({ routes: [Routes], logger: new Logger('test', 'silent'), settings: { sessions } });
+
+describe('the SQLite session store', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'serv-sessions-'));
+  });
+  afterEach(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('keeps sessions across a restart of the app', async () => {
+    const store = { kind: 'sqlite' as const, path: join(dir, 'data', 'serv.db') };
+    const first = createTestClient(app({ secret: SECRET, store }));
+    const cookie = sessionCookie(await first.post('/login')) as string;
+    await first.close();
+    const second = createTestClient(app({ secret: SECRET, store }));
+    try {
+      expect((await second.get('/me', { headers: { cookie } })).json()).toEqual({ user: { name: 'ada' } });
+    } finally {
+      await second.close();
+    }
+  });
+
+  it('expires sessions on the server: a valid cookie past its expiry is anonymous', async () => {
+    const file = join(dir, 'serv.db');
+    const client = createTestClient(app({ secret: SECRET, store: { kind: 'sqlite', path: file }, maxAgeS: 3600 }));
+    try {
+      const login = await client.post('/login');
+      expect(login.headers['set-cookie']?.[0]).toContain('Max-Age=3600');
+      const cookie = sessionCookie(login) as string;
+      expect((await client.get('/me', { headers: { cookie } })).json()).toEqual({ user: { name: 'ada' } });
+      const db = new Database(file);
+      const row = db.prepare('SELECT expires_at FROM serv_sessions').get() as { expires_at: number };
+      expect(row.expires_at - Date.now()).toBeGreaterThan(3590_000);
+      expect(row.expires_at - Date.now()).toBeLessThanOrEqual(3600_000);
+      // The hour passes: the row's expiry moves into the past while the browser still holds the cookie.
+      db.prepare('UPDATE serv_sessions SET expires_at = ?').run(Date.now() - 1);
+      db.close();
+      expect((await client.get('/me', { headers: { cookie } })).json()).toEqual({ user: null });
+    } finally {
+      await client.close();
+    }
+  });
+
+  it('rotates secrets: the first signs, every listed one verifies, a dropped one no longer does', async () => {
+    const store = { kind: 'sqlite' as const, path: join(dir, 'serv.db') };
+    const before = createTestClient(app({ secret: OTHER, store }));
+    const oldCookie = sessionCookie(await before.post('/login')) as string;
+    await before.close();
+    const during = createTestClient(app({ secret: [SECRET, OTHER], store }));
+    const newCookie = sessionCookie(await during.post('/login')) as string;
+    try {
+      expect((await during.get('/me', { headers: { cookie: oldCookie } })).json()).toEqual({ user: { name: 'ada' } });
+    } finally {
+      await during.close();
+    }
+    const after = createTestClient(app({ secret: SECRET, store }));
+    try {
+      expect((await after.get('/me', { headers: { cookie: newCookie } })).json()).toEqual({ user: { name: 'ada' } });
+      expect((await after.get('/me', { headers: { cookie: oldCookie } })).json()).toEqual({ user: null });
+    } finally {
+      await after.close();
+    }
+  });
+});
+
+describe('the Redis session store', () => {
+  const prefix = `serv-test-${process.pid}-${Date.now()}:`;
+  let available = false;
+
+  beforeAll(async () => {
+    const probe = createClient({ url: 'redis://127.0.0.1:6379', socket: { reconnectStrategy: false } });
+    probe.on('error', () => {});
+    try {
+      await probe.connect();
+      available = true;
+      await probe.quit();
+    } catch (err) {
+      if (process.env.CI === 'true') throw new Error(`Redis is required at 127.0.0.1:6379 under CI: ${(err as Error).message}`);
+      console.warn('Redis is not running at 127.0.0.1:6379; skipping the Redis session store tests (start it: redis-server --daemonize yes)');
+    }
+  });
+
+  afterAll(async () => {
+    if (!available) return;
+    const redis = createClient({ url: 'redis://127.0.0.1:6379' });
+    await redis.connect();
+    const keys = await redis.keys(`${prefix}*`);
+    if (keys.length > 0) await redis.del(keys);
+    await redis.quit();
+  });
+
+  it('shares sessions between two instances of the app', async () => {
+    if (!available) return;
+    const sessions = { secret: SECRET, store: { kind: 'redis' as const, url: 'redis://127.0.0.1:6379', keyPrefix: prefix } };
+    const a = createTestClient(app(sessions));
+    const b = createTestClient(app(sessions));
+    try {
+      const cookie = sessionCookie(await a.post('/login')) as string;
+      expect((await b.get('/me', { headers: { cookie } })).json()).toEqual({ user: { name: 'ada' } });
+      const redis = createClient({ url: 'redis://127.0.0.1:6379' });
+      await redis.connect();
+      const keys = await redis.keys(`${prefix}session:*`);
+      const ttl = await redis.pTTL(keys[0] as string);
+      await redis.quit();
+      expect(keys).toHaveLength(1);
+      expect(ttl).toBeGreaterThan(1_209_500_000);
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+    }
+  });
+
+  it('fails the start with the setting named when Redis cannot be reached', async () => {
+    if (!available) return;
+    const broken = app({ secret: SECRET, store: { kind: 'redis', url: 'redis://127.0.0.1:1', keyPrefix: prefix } });
+    await expect(broken.start()).rejects.toThrow(/^settings\.sessions\.store: the session store cannot be opened: .*ECONNREFUSED/);
+    await broken.close();
+  });
+});
