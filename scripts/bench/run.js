@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 'use strict';
 /**
- * `npm run bench`: runs every section (WebSocket echo, idle connections, HTTP, startup) against its baselines in one
+ * `npm run bench`: runs every section (WebSocket echo, idle connections, HTTP, startup, sessions) against its baselines in one
  * go, prints a table per section with ratios from this run and the targets of issue 6, then appends the tables to
  * docs/benchmarks.md and the raw figures to scripts/bench/results/<date>.json (unless --no-write).
  */
@@ -19,6 +19,7 @@ const SECTION_RUNNERS = {
   startup: () => require('./sections/startup').runStartup,
   rooms: () => require('./sections/rooms').runRooms,
   history: () => require('./sections/history').runHistory,
+  auth: () => require('./sections/auth').runAuth,
 };
 
 async function main() {

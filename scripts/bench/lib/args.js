@@ -1,7 +1,7 @@
 'use strict';
 /** Command-line options of `npm run bench`, with the defaults each mode implies. */
 
-const SECTIONS = ['ws', 'idle', 'http', 'startup', 'rooms', 'history'];
+const SECTIONS = ['ws', 'idle', 'http', 'startup', 'rooms', 'history', 'auth'];
 
 const HELP = `Usage: npm run bench -- [options]
 

@@ -112,6 +112,21 @@ const HTTP_SERVERS = {
   },
 };
 
+const servAuthUnavailable = () => missingFile(P.CLI_REGISTER, 'the CLI TypeScript loader is not built: run `npm run build`')
+  || missingFile(path.join(P.REPO_ROOT, 'packages', 'core', 'dist', 'index.js'), '@serv/core is not built: run `npm run build`');
+
+/** Sessions section: the same `GET /users/42` with neither session nor guard, and guarded + session-reading. */
+const AUTH_SERVERS = {
+  plain: {
+    id: 'plain', label: 'Serv route, no session, no guard', kind: 'baseline', unavailable: servAuthUnavailable,
+    command: () => ({ argv: [process.execPath, ...HTTP_V8_FLAGS, '-r', P.CLI_REGISTER, path.join(P.SERVERS_DIR, 'serv-auth.ts')], cwd: P.REPO_ROOT }),
+  },
+  sessions: {
+    id: 'sessions', label: 'Serv route, SQLite session + guard', kind: 'serv', unavailable: servAuthUnavailable,
+    command: () => ({ argv: [process.execPath, ...HTTP_V8_FLAGS, '-r', P.CLI_REGISTER, path.join(P.SERVERS_DIR, 'serv-auth.ts'), '--sessions'], cwd: P.REPO_ROOT }),
+  },
+};
+
 /**
  * Launches `spec` pinned to the server core and resolves once it printed its listening line, with the port.
  * Throws (with the server's last output) when it exits or stays silent for START_TIMEOUT_MS.
@@ -142,4 +157,4 @@ async function readMemory(server) {
   return { ...reply.usage, gcExposed: reply.gcExposed };
 }
 
-module.exports = { WS_SERVERS, HTTP_SERVERS, HTTP_V8_FLAGS, startServer, readMemory, probeEnv, LISTENING };
+module.exports = { WS_SERVERS, HTTP_SERVERS, AUTH_SERVERS, HTTP_V8_FLAGS, startServer, readMemory, probeEnv, LISTENING };

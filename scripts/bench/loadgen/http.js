@@ -2,14 +2,14 @@
 /**
  * HTTP load generator (own process): autocannon against one URL, an optional warm-up run first, then the measured
  * run; reports requests/s, latency percentiles and error counts over IPC.
- * Usage: node http.js '<json: { url, connections, durationSec, warmupSec }>'
+ * Usage: node http.js '<json: { url, headers?, connections, durationSec, warmupSec }>'
  */
 
 const autocannon = require('autocannon');
 
 async function main() {
   const cfg = JSON.parse(process.argv[2]);
-  const base = { url: cfg.url, connections: cfg.connections, pipelining: 1, timeout: 10 };
+  const base = { url: cfg.url, connections: cfg.connections, pipelining: 1, timeout: 10, headers: cfg.headers || {} };
   if (cfg.warmupSec > 0) await autocannon({ ...base, duration: cfg.warmupSec });
   process.send({ type: 'phase', phase: 'measure' });
   const result = await autocannon({ ...base, duration: cfg.durationSec });
