@@ -5,8 +5,11 @@ import type { BaseContext } from '../http/base-context';
 import type { GuardRef } from '../metadata/store';
 import { guardProblem, isGuardClass, type GuardFunction } from './guard';
 
-/** A route's guards as one check: resolves when every guard said `true`, rejects with the refusal otherwise. */
-export type GuardCheck = (ctx: BaseContext) => Promise<void>;
+/**
+ * A route's guards as one check: returns (or resolves) when every guard said `true`, throws (or rejects) with the
+ * refusal otherwise; synchronous guards are run without a promise.
+ */
+export type GuardCheck = (ctx: BaseContext) => void | Promise<void>;
 
 /**
  * Resolve a route's guards once at startup (classes through DI, as app singletons) into one check that runs them in
@@ -21,9 +24,18 @@ export function compileGuards(guards: readonly GuardRef[], env: Pick<CompileEnv,
     const instance = instanceOf(env, guard, `guard ${guard.name} of ${where}`) as { canActivate: GuardFunction };
     return (ctx) => instance.canActivate(ctx);
   });
-  return async (ctx) => {
-    for (const check of checks) {
-      if ((await check(ctx)) !== true) throw new ForbiddenError();
+  const from = async (ctx: BaseContext, index: number, pending: Promise<boolean>): Promise<void> => {
+    if ((await pending) !== true) throw new ForbiddenError();
+    for (let i = index + 1; i < checks.length; i++) {
+      if ((await (checks[i] as GuardFunction)(ctx)) !== true) throw new ForbiddenError();
     }
+  };
+  return (ctx) => {
+    for (let i = 0; i < checks.length; i++) {
+      const answer = (checks[i] as GuardFunction)(ctx);
+      if (answer instanceof Promise) return from(ctx, i, answer);
+      if (answer !== true) throw new ForbiddenError();
+    }
+    return undefined;
   };
 }

@@ -1,24 +1,25 @@
-import type { SessionRecord, SessionStore } from './session-store';
+import { decodeRecord, encodeRecord, type SessionRecord, type SessionStore } from './session-store';
 
 /** Sessions in this process's memory: for tests and single-process apps; gone on restart. */
 export class MemorySessionStore implements SessionStore {
-  private readonly records = new Map<string, SessionRecord>();
+  // Kept as JSON, like every shared store: a request that fails half-way never changes the stored session, and a
+  // value that would not survive Redis or SQLite does not survive here either.
+  private readonly records = new Map<string, { json: string; expiresAt: number }>();
 
   async open(): Promise<void> {}
 
-  async get(id: string): Promise<SessionRecord | undefined> {
+  get(id: string): SessionRecord | undefined {
     const record = this.records.get(id);
     if (record === undefined) return undefined;
     if (record.expiresAt <= Date.now()) {
       this.records.delete(id);
       return undefined;
     }
-    // A copy, so that a request that fails half-way never changes the stored session.
-    return { user: structuredClone(record.user), data: structuredClone(record.data), expiresAt: record.expiresAt };
+    return decodeRecord(record.json, record.expiresAt);
   }
 
   async set(id: string, record: SessionRecord): Promise<void> {
-    this.records.set(id, { user: structuredClone(record.user), data: structuredClone(record.data), expiresAt: record.expiresAt });
+    this.records.set(id, { json: encodeRecord(record), expiresAt: record.expiresAt });
     if (this.records.size % 1024 === 0) this.prune();
   }
 

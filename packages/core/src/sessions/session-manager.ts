@@ -10,6 +10,8 @@ import type { SessionStore } from './session-store';
 import { newSessionId, signSessionId, verifySessionCookie } from './signed-cookie';
 import { SqliteSessionStore } from './sqlite-store';
 
+const VERIFIED_CACHE_SIZE = 10_000;
+
 /** How a cookie gets written back: the manager decides what, the HTTP stage knows where. */
 export interface CookieWriter {
   set(name: string, value: string, maxAgeS: number): void;
@@ -22,6 +24,7 @@ export interface CookieWriter {
  */
 export class SessionManager implements SessionBackend {
   private readonly connections = new Map<string, Set<BaseContext>>();
+  private readonly verified = new Map<string, string>();
 
   constructor(
     readonly settings: SessionSettings,
@@ -58,7 +61,18 @@ export class SessionManager implements SessionBackend {
 
   /** The signed session id of a request's cookie, or undefined (no cookie, or tampered: then it is anonymous). */
   idOf(ctx: BaseContext): string | undefined {
-    return verifySessionCookie(ctx.cookies[this.settings.cookieName], this.settings.secret);
+    const value = ctx.cookies[this.settings.cookieName];
+    if (value === undefined) return undefined;
+    // A signature checked once stays checked (the secrets never change while the app runs): one HMAC per session,
+    // not per request. Bounded, and only genuine cookies get in, so a flood of forged ones cannot grow it.
+    const known = this.verified.get(value);
+    if (known !== undefined) return known;
+    const id = verifySessionCookie(value, this.settings.secret);
+    if (id !== undefined) {
+      if (this.verified.size >= VERIFIED_CACHE_SIZE) this.verified.clear();
+      this.verified.set(value, id);
+    }
+    return id;
   }
 
   /** Whether the request carries a session cookie at all (signed or not): what cross-site checks care about. */
@@ -66,10 +80,12 @@ export class SessionManager implements SessionBackend {
     return ctx.cookies[this.settings.cookieName] !== undefined;
   }
 
-  /** Read the request's session: its stored record, or a new anonymous one. */
-  async load(ctx: BaseContext): Promise<Session> {
+  /** Read the request's session: its stored record, or a new anonymous one (synchronously when the store is local). */
+  load(ctx: BaseContext): Session | Promise<Session> {
     const id = this.idOf(ctx);
-    const record = id === undefined ? undefined : await this.store.get(id);
+    if (id === undefined) return new Session(this, undefined, undefined);
+    const record = this.store.get(id);
+    if (record instanceof Promise) return record.then((r) => new Session(this, r === undefined ? undefined : id, r));
     return new Session(this, record === undefined ? undefined : id, record);
   }
 

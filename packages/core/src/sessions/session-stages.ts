@@ -22,7 +22,8 @@ export function sessionStage(manager: SessionManager): HttpMiddleware {
   return async (ctx, next) => {
     const problem = crossSiteRequestProblem(ctx, ctx.method, trusted);
     if (problem !== null) throw new ForbiddenError(problem);
-    const session = await manager.load(ctx);
+    const loaded = manager.load(ctx);
+    const session = loaded instanceof Promise ? await loaded : loaded;
     ctx.attachSession(session);
     await next();
     await manager.commit(session, cookieWriter(ctx, manager));
@@ -43,9 +44,9 @@ function cookieWriter(ctx: RequestContext, manager: SessionManager): CookieWrite
 
 /** The last HTTP stage before the handler: the route's guards. */
 export function guardStage(check: GuardCheck): HttpMiddleware {
-  return async (ctx, next) => {
-    await check(ctx);
-    await next();
+  return (ctx, next) => {
+    const checked = check(ctx);
+    return checked === undefined ? next() : checked.then(next);
   };
 }
 

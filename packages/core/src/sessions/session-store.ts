@@ -12,8 +12,8 @@ export interface SessionRecord {
 export interface SessionStore {
   /** Connect (Redis) or create the table (SQLite); called once at startup. */
   open(): Promise<void>;
-  /** The live record of `id`, or undefined when unknown or expired. */
-  get(id: string): Promise<SessionRecord | undefined>;
+  /** The live record of `id`, or undefined when unknown or expired (local stores answer synchronously, saving a tick per request). */
+  get(id: string): SessionRecord | undefined | Promise<SessionRecord | undefined>;
   /** Save `record` under `id` until its `expiresAt`. */
   set(id: string, record: SessionRecord): Promise<void>;
   /** Forget `id` (logout, regenerate). */

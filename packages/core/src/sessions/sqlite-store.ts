@@ -51,7 +51,7 @@ export class SqliteSessionStore implements SessionStore {
     this.statements.prune.run(Date.now());
   }
 
-  async get(id: string): Promise<SessionRecord | undefined> {
+  get(id: string): SessionRecord | undefined {
     const row = this.ready().get.get(id, Date.now()) as { data: string; expires_at: number } | undefined;
     return row === undefined ? undefined : decodeRecord(row.data, row.expires_at);
   }
