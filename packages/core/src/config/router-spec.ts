@@ -32,8 +32,8 @@ export interface RouteSpec {
   optionKeys: string[];
   /** Route settings, merged over the router's `config` and injectable with `@Settings()`. */
   config: Record<string, unknown>;
-  /** Guards of this route, run after the router's and before the handler class's own. */
-  guards: ImportRef[];
+  /** Guards of this route, run after the router's and before the handler class's own; absent when none are written. */
+  guards?: ImportRef[];
   /** Key path of the route, e.g. `routers[0].routes[1]`. */
   keyPath: string;
 }
@@ -46,8 +46,8 @@ export interface RouterSpec {
   mount: string;
   /** Settings shared by the router's routes. */
   config: Record<string, unknown>;
-  /** Guards protecting every route of the router, run first. */
-  guards: ImportRef[];
+  /** Guards protecting every route of the router, run first; absent when none are written. */
+  guards?: ImportRef[];
   /** Key path of the router, e.g. `routers[0]`. */
   keyPath: string;
   /** The router's routes, in file order. */
@@ -72,14 +72,16 @@ function readRouter(value: unknown, at: At, file: string): RouterSpec {
   expectKnownKeys(block, at, ['name', 'mount', 'config', 'guards', 'routes']);
   const routesAt = keyAt(at, 'routes');
   const routes = optional(block.routes, routesAt, expectList) ?? [];
-  return {
+  const router: RouterSpec = {
     name: expectString(block.name, keyAt(at, 'name')),
     mount: optional(block.mount, keyAt(at, 'mount'), (v, a) => normaliseMount(expectString(v, a, { allowEmpty: true }), a)) ?? '',
     config: optional(block.config, keyAt(at, 'config'), expectMapping) ?? {},
-    guards: readGuardRefs(block.guards, keyAt(at, 'guards'), file),
     keyPath: at.keyPath,
     routes: routes.map((route, index) => readRoute(route, itemAt(routesAt, index), file)),
   };
+  const guards = readGuardRefs(block.guards, keyAt(at, 'guards'), file);
+  if (guards !== undefined) router.guards = guards;
+  return router;
 }
 
 function readRoute(value: unknown, at: At, file: string): RouteSpec {
@@ -92,9 +94,10 @@ function readRoute(value: unknown, at: At, file: string): RouteSpec {
     options: {},
     optionKeys: [],
     config: optional(block.config, keyAt(at, 'config'), expectMapping) ?? {},
-    guards: readGuardRefs(block.guards, keyAt(at, 'guards'), file),
     keyPath: at.keyPath,
   };
+  const guards = readGuardRefs(block.guards, keyAt(at, 'guards'), file);
+  if (guards !== undefined) route.guards = guards;
   const path = optional(block.path, keyAt(at, 'path'), (v, a) => checkServPath(expectString(v, a), a));
   if (path !== undefined) route.path = path;
   const flags = protocols.map((protocol) => ({ protocol, on: optional(block[flagOf(protocol)], keyAt(at, flagOf(protocol)), expectBool) }));
@@ -125,8 +128,8 @@ function readRoute(value: unknown, at: At, file: string): RouteSpec {
 }
 
 // `guards: ["main:requireUser", "auth:AdminGuard"]`, each resolved when the extension loads.
-function readGuardRefs(value: unknown, at: At, file: string): ImportRef[] {
-  if (isUnset(value)) return [];
+function readGuardRefs(value: unknown, at: At, file: string): ImportRef[] | undefined {
+  if (isUnset(value)) return undefined;
   return expectList(value, at).map((item, index) => parseImportRef(item, itemAt(at, index), file));
 }
 

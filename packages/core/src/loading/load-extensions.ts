@@ -71,7 +71,7 @@ function collect(errors: Error[], fn: () => unknown): void {
 function loadRouters(app: App, spec: ExtensionSpec, extensionSettings: Record<string, unknown>): void {
   const yaml: YamlRegistrations = { claimed: new Set(), modules: new Map() };
   for (const router of spec.routers) {
-    const routerGuards = router.guards.map((ref) => expectGuard(spec, ref));
+    const routerGuards = (router.guards ?? []).map((ref) => expectGuard(spec, ref));
     for (const route of router.routes) {
       const handler = importRef(spec.dir, route.handler);
       yaml.modules.set(route.handler.module, route.handler);
@@ -88,7 +88,7 @@ function loadRouters(app: App, spec: ExtensionSpec, extensionSettings: Record<st
         methods: route.methods as HttpMethod[] | undefined,
         settings: { ...extensionSettings, ...router.config, ...route.config },
         options: kind === 'http' ? undefined : route.options,
-        guards: [...routerGuards, ...route.guards.map((ref) => expectGuard(spec, ref))],
+        guards: [...routerGuards, ...(route.guards ?? []).map((ref) => expectGuard(spec, ref))],
         source,
         handler: handler as Constructor,
       });
