@@ -8,7 +8,7 @@ const FILE = 'serv.config.yaml';
 const SETTINGS_KEYS_TEXT =
   'debug, host, port, extension_dir, max_body_bytes, origins, max_connections, max_message_bytes, rate_limit_messages, ' +
   'rate_limit_interval_ms, heartbeat_interval_ms, heartbeat_timeout_ms, send_high_water_bytes, max_buffered_bytes, ' +
-  'permessage_deflate, broker, presence_ttl_ms, store, history_max_per_room, history_ttl_s, shutdown_grace_ms, tls';
+  'permessage_deflate, broker, presence_ttl_ms, store, history_max_per_room, history_ttl_s, sessions, shutdown_grace_ms, tls';
 
 /** Parses a serv-config fixture as if it were ./serv.config.yaml, with an empty environment unless given. */
 function parseFixture(name: string, env: NodeJS.ProcessEnv = {}) {
