@@ -66,6 +66,17 @@ const EXPECTED: Array<{ section: string; column: string; key: string; servers: s
   { section: 'Startup', column: 'median to first connection ms', key: 'variant', servers: ['bare ws', 'serv launch, cold TS cache', 'serv launch, warm TS cache'] },
   { section: 'Rooms', column: 'deliveries/s', key: 'server', servers: ['bare ws (frame once, write to every socket)', 'Serv rooms.broadcast()'] },
   { section: 'Message history', column: 'msg/s', key: 'writer', servers: ['better-sqlite3 alone', 'Serv rooms.publish() (SQLite)'] },
+  {
+    section: 'Sessions and guards',
+    column: 'per second',
+    key: 'cell',
+    servers: [
+      'HTTP GET /users/42, no session, no guard',
+      'HTTP GET /users/42, guard + SQLite session read',
+      'WebSocket handshakes, no cookie',
+      'WebSocket handshakes, session cookie (store read + origin check)',
+    ],
+  },
 ];
 
 describeBench('npm run bench -- --quick', () => {

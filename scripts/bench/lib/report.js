@@ -7,7 +7,7 @@ const { machineLine } = require('./machine');
 const { markdownTable, verdict } = require('./table');
 const { DOCS_FILE, RESULTS_DIR } = require('./paths');
 
-const SECTION_NUMBERS = { ws: 1, idle: 2, http: 3, startup: 4, rooms: 5, history: 6 };
+const SECTION_NUMBERS = { ws: 1, idle: 2, http: 3, startup: 4, rooms: 5, history: 6, auth: 7 };
 
 function modeLabel(opts) {
   const parts = [];
