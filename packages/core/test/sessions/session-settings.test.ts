@@ -88,3 +88,14 @@ describe('settings.sessions', () => {
     await app.close();
   });
 });
+
+describe('a store driver that is not installed', () => {
+  it('is a startup error naming the setting and the package to install', () => {
+    // The real lookup with a package that does not exist: what a user without better-sqlite3 or redis gets.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { requireDriver } = require('../../src/sessions/require-driver') as typeof import('../../src/sessions/require-driver');
+    expect(() => requireDriver('serv-no-such-driver', 'serv-no-such-driver@1', 'serv.config.yaml: settings.sessions.store')).toThrow(
+      'serv.config.yaml: settings.sessions.store needs the "serv-no-such-driver" package, which is not installed; run: npm install serv-no-such-driver@1 (or choose another store)',
+    );
+  });
+});
