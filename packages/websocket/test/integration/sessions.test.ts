@@ -140,3 +140,24 @@ describe('sessions and guards on WebSocket routes', () => {
     expect(await ws.closed).toEqual({ code: 4401, reason: 'Unauthorized' });
   });
 });
+
+describe('secure: auto', () => {
+  it('marks the session cookie Secure on requests that came over TLS', async () => {
+    const { join } = await import('node:path');
+    const tls = { certFile: join(__dirname, 'fixtures', 'tls', 'cert.pem'), keyFile: join(__dirname, 'fixtures', 'tls', 'key.pem') };
+    const client = createTestClient(
+      createApp({ routes: [AuthRoutes, MeHandler], logger: new Logger('test', 'silent'), settings: { tls, heartbeatIntervalMs: 0, sessions: { secret: SECRET, store: 'memory' } } }),
+    );
+    try {
+      expect(await client.baseUrl()).toMatch(/^https:/);
+      const login = await client.post('/login');
+      expect(login.headers['set-cookie']?.[0]).toMatch(/; Path=\/; Secure; HttpOnly; SameSite=Lax$/);
+      const cookie = (login.headers['set-cookie']?.[0] as string).split(';', 1)[0] as string;
+      const ws = await client.websocket('/ws/me', { headers: { cookie, origin: new URL(await client.baseUrl()).origin } });
+      expect(await ws.receiveJson()).toEqual({ user: { name: 'ada' }, same: true });
+      await ws.close();
+    } finally {
+      await client.close();
+    }
+  });
+});
