@@ -2,9 +2,20 @@ import type { BaseContext } from '../http/base-context';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE']);
 
+/** Whether `origin` is in `list`, compared as WebSocket `origins` are: case-insensitive, trailing `/` ignored, `'*'` any. */
+export function isListedOrigin(origin: string, list: readonly string[]): boolean {
+  const wanted = normalise(origin);
+  return list.some((entry) => entry === '*' || normalise(entry) === wanted);
+}
+
+function normalise(origin: string): string {
+  const lower = origin.toLowerCase();
+  return lower.endsWith('/') ? lower.slice(0, -1) : lower;
+}
+
 /** Whether `origin` (an `Origin` header value) names the host the request was sent to (scheme aside), or is trusted. */
 export function isSameOrTrustedOrigin(origin: string, host: string | undefined, trusted: readonly string[]): boolean {
-  if (trusted.includes(origin)) return true;
+  if (isListedOrigin(origin, trusted)) return true;
   if (host === undefined || origin === 'null') return false;
   let originHost: string;
   try {
@@ -23,7 +34,7 @@ export function isSameOrTrustedOrigin(origin: string, host: string | undefined, 
 export function crossSiteRequestProblem(ctx: BaseContext, method: string, trusted: readonly string[]): string | null {
   if (SAFE_METHODS.has(method)) return null;
   const origin = ctx.header('origin');
-  if (origin !== undefined && trusted.includes(origin)) return null;
+  if (origin !== undefined && isListedOrigin(origin, trusted)) return null;
   const site = ctx.header('sec-fetch-site');
   if (site !== undefined) {
     if (site === 'same-origin' || site === 'none') return null;
@@ -41,7 +52,7 @@ export function crossSiteRequestProblem(ctx: BaseContext, method: string, truste
 export function crossSiteHandshakeProblem(ctx: BaseContext, routeOrigins: readonly string[], trusted: readonly string[]): string | null {
   const origin = ctx.header('origin');
   if (origin === undefined) return null;
-  if (routeOrigins.includes(origin) || isSameOrTrustedOrigin(origin, ctx.header('host'), trusted)) return null;
+  if (isListedOrigin(origin, routeOrigins) || isSameOrTrustedOrigin(origin, ctx.header('host'), trusted)) return null;
   return `Origin ${origin} may not open a WebSocket with this site's session cookie (cross-site WebSocket hijacking); ` +
     'add it to the route\'s origins or to settings.sessions.trusted_origins if it is yours';
 }
