@@ -87,6 +87,9 @@ describe('sessions over HTTP', () => {
     client = createTestClient(app());
     const me = await client.get('/me');
     expect(me.headers['set-cookie']).toBeUndefined();
+    const missing = await client.get('/nowhere', { headers: { cookie: 'serv_session=forged' } });
+    expect(missing.status).toBe(404);
+    expect(missing.headers['set-cookie']).toBeUndefined();
   });
 
   it('destroy() clears the cookie and ends the session on the server', async () => {
