@@ -17,6 +17,11 @@ class Routes {
   @Get('/me') me(@Inject() session: Session) {
     return { user: session.user ?? null };
   }
+
+  @Post('/logout') async logout(@Inject() session: Session) {
+    await session.destroy();
+    return 'bye';
+  }
 }
 
 const OTHER = 'other-secret-0123456789abcdef0123456789abcdef';
@@ -129,6 +134,9 @@ describe('the Redis session store', () => {
       await redis.quit();
       expect(keys).toHaveLength(1);
       expect(ttl).toBeGreaterThan(1_209_500_000);
+      // A logout on one instance ends the session on the other at once.
+      await b.post('/logout', { headers: { cookie } });
+      expect((await a.get('/me', { headers: { cookie } })).json()).toEqual({ user: null });
     } finally {
       await Promise.all([a.close(), b.close()]);
     }
