@@ -1,6 +1,6 @@
 'use strict';
 /**
- * Section 6, sessions and guards: what a cookie session costs. HTTP: autocannon against `GET /users/42` on a Serv app
+ * Section 7, sessions and guards: what a cookie session costs. HTTP: autocannon against `GET /users/42` on a Serv app
  * without sessions (baseline) and on one where the route is guarded and reads the SQLite-backed session of a signed-in
  * visitor (target ≥ 0.8× the baseline). WebSocket: handshakes per second on the sessions app without and with the
  * session cookie (the session read from the store and the cross-site check). Interleaved rounds, median reported.
