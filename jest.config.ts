@@ -24,6 +24,7 @@ const config: Config = {
     project('cli', ['<rootDir>/packages/cli/test']),
     project('examples', ['<rootDir>/examples']),
     project('scripts', ['<rootDir>/scripts']),
+    project('security', ['<rootDir>/test/security']),
   ],
 };
 

@@ -20,6 +20,7 @@ export type { Provider, ProviderScope } from './di/providers';
 export type { Invoker } from './di/handler-compiler';
 
 export { ServError, InjectionError, RouteDefinitionError, type ServErrorCode } from './errors/serv-error';
+export { HeaderValueError, CookieError } from './errors/response-errors';
 export {
   HttpError,
   BadRequestError,
@@ -40,12 +41,14 @@ export {
   JsonResponse,
   TextResponse,
   RedirectResponse,
-  FileResponse,
   StreamingResponse,
   toResponse,
   type ResponseInit,
   type ResponseBody,
 } from './http/responses';
+export { FileResponse, type FileResponseOptions } from './http/file-response';
+export { serveStatic, type StaticOptions } from './http/serve-static';
+export { contentDisposition } from './http/content-disposition';
 export type { CookieOptions } from './http/cookies';
 export { parseQuery, type QueryValues } from './http/query';
 
@@ -61,6 +64,7 @@ export type { Guard, GuardFunction, CanActivate } from './guards/guard';
 export { meta as routeMetadata, HTTP_METHODS, type Constructor, type HttpMethod, type ProtocolRouteMeta } from './metadata/store';
 export { declaredAt } from './metadata/declared-at';
 export { compilePath, normalizePath, joinPaths, type PathPattern } from './routing/path-pattern';
+export { parseRequestTarget, type RequestTarget, type BadRequestTarget } from './routing/request-target';
 export type { RouteRecord, RouteInfo, HandlerTarget } from './routing/route-record';
 export { RouteTable } from './routing/route-table';
 

@@ -1,12 +1,14 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ServSettings } from '../config/serv-settings';
-import { MethodNotAllowedError, NotFoundError } from '../errors/http-errors';
+import { BadRequestError, MethodNotAllowedError, NotFoundError } from '../errors/http-errors';
+import { answerWithServerError } from '../http/error-response';
 import { ServError } from '../errors/serv-error';
 import { RequestContext } from '../http/request-context';
 import { toResponse, type Response } from '../http/responses';
 import { TEXT_TYPE, writePlainValue, writeWholeBody } from '../http/write-body';
 import type { Logger } from '../logging/logger';
 import { normalizePath } from '../routing/path-pattern';
+import { parseRequestTarget } from '../routing/request-target';
 import type { RouteTable } from '../routing/route-table';
 import type { App } from './app';
 import type { ErrorHandlers } from './error-handlers';
@@ -53,10 +55,14 @@ export class HttpDispatcher {
       writeWholeBody(res, 503, { 'content-type': TEXT_TYPE, connection: 'close' }, 'Server is not accepting requests', req.method === 'HEAD');
       return;
     }
-    const url = req.url ?? '/';
-    const q = url.indexOf('?');
-    const path = normalizePath(q < 0 ? url : url.slice(0, q));
-    const ctx = new RequestContext(this.app, req, res, path, q < 0 ? '' : url.slice(q + 1));
+    const target = parseRequestTarget(req.url ?? '/');
+    if ('error' in target) {
+      const rawPath = normalizePath((req.url ?? '/').split('?', 1)[0]);
+      this.run(new RequestContext(this.app, req, res, rawPath, ''), undefined, new BadRequestError(target.error));
+      return;
+    }
+    const path = target.path;
+    const ctx = new RequestContext(this.app, req, res, path, target.queryString);
     const match = this.routes.matchHttp(req.method ?? 'GET', path);
     if (match === null) {
       this.run(ctx, undefined, new NotFoundError(`No route found for ${req.method} ${path}`));
@@ -120,7 +126,8 @@ export class HttpDispatcher {
     } catch (err) {
       error ??= err;
       this.logger.error(`Writing the response to ${ctx.method} ${ctx.path} failed`, err);
-      ctx.res.destroy();
+      // Nothing sent yet (a header Node refused, say): a 500 beats an empty reply. Else the stream is cut.
+      if (!answerWithServerError(ctx.res)) ctx.res.destroy();
     }
     if (this.settings.debug) {
       this.logger.debug(`${ctx.method} ${ctx.path} ${ctx.res.statusCode} ${(performance.now() - started).toFixed(1)}ms`);

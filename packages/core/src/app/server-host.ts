@@ -7,6 +7,7 @@ import type { ServSettings } from '../config/serv-settings';
 import { ServError } from '../errors/serv-error';
 import type { Logger } from '../logging/logger';
 import type { ListenAddress } from './app-options';
+import { applyHttpTimeouts } from './http-timeouts';
 
 /** What the host hands connections to. */
 export interface HostHandlers {
@@ -91,6 +92,7 @@ export class ServerHost {
       tls === undefined
         ? createHttpServer(handlers.request)
         : (createHttpsServer({ cert: readTlsFile(tls.certFile, 'cert_file'), key: readTlsFile(tls.keyFile, 'key_file') }, handlers.request) as unknown as Server);
+    applyHttpTimeouts(server, this.settings);
     server.on('upgrade', handlers.upgrade);
     return server;
   }

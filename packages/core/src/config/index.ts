@@ -9,6 +9,7 @@ export type { ExtensionSpec } from './extension-spec';
 export type { ImportRef } from './import-ref';
 export type { RouterSpec, RouteSpec } from './router-spec';
 export type { RouteKeys, RouteKeySpec, SettingSpec } from './setting-spec';
+export type { StaticSpec } from './static-spec';
 export { parseServConfig, readServConfig, SERV_CONFIG_KEYS, SERV_CONFIG_MISSING_HINT } from './serv-config';
 export { parseYaml, readConfigText } from './yaml-source';
 export type { ExtensionEntry, ServConfig } from './serv-config';

@@ -6,6 +6,8 @@ import { parseImportRef, type ImportRef } from './import-ref';
 import { checkServPath, normaliseMount } from './serv-path';
 import { protocolKeysNote } from './serv-settings';
 import type { RouteKeys, RouteKeySpec } from './setting-spec';
+import { dirname } from 'node:path';
+import { readStatics, type StaticSpec } from './static-spec';
 import {
   expectBool, expectKnownKeys, expectList, expectMapping, expectString,
   fail, isUnset, itemAt, keyAt, optional, type At,
@@ -52,6 +54,8 @@ export interface RouterSpec {
   keyPath: string;
   /** The router's routes, in file order. */
   routes: RouteSpec[];
+  /** Folders served under a path (`static:`), in file order. */
+  statics: StaticSpec[];
 }
 
 /** Validates the `routers:` list at `at`; `file` is the absolute extension.yaml path recorded in import refs. */
@@ -69,7 +73,7 @@ export function readRouters(value: unknown, at: At, file: string): RouterSpec[] 
 
 function readRouter(value: unknown, at: At, file: string): RouterSpec {
   const block = expectMapping(value, at);
-  expectKnownKeys(block, at, ['name', 'mount', 'config', 'guards', 'routes']);
+  expectKnownKeys(block, at, ['name', 'mount', 'config', 'guards', 'routes', 'static']);
   const routesAt = keyAt(at, 'routes');
   const routes = optional(block.routes, routesAt, expectList) ?? [];
   const router: RouterSpec = {
@@ -78,6 +82,7 @@ function readRouter(value: unknown, at: At, file: string): RouterSpec {
     config: optional(block.config, keyAt(at, 'config'), expectMapping) ?? {},
     keyPath: at.keyPath,
     routes: routes.map((route, index) => readRoute(route, itemAt(routesAt, index), file)),
+    statics: readStatics(block.static, keyAt(at, 'static'), dirname(file)),
   };
   const guards = readGuardRefs(block.guards, keyAt(at, 'guards'), file);
   if (guards !== undefined) router.guards = guards;

@@ -3,7 +3,7 @@ import { onProtocolRegistered, registeredProtocols } from '../protocol/registry'
 import { SESSIONS_SETTING, type SessionSettingsInput } from '../sessions/session-settings';
 import type { SettingSpec } from './setting-spec';
 import {
-  expectBool, expectInt, expectKnownKeys, expectMapping, expectString, isUnset, keyAt, type At,
+  expectBool, expectInt, expectKnownKeys, expectMapping, expectString, fail, isUnset, keyAt, type At,
 } from './validate';
 
 /** TLS files for HTTPS/WSS, both absolute after loading. */
@@ -29,6 +29,12 @@ export interface ServSettings {
   extensionDir: string;
   /** HTTP request body limit in bytes (over → 413). Default 1048576. */
   maxBodyBytes: number;
+  /** Time a client gets to send a request's headers (slowloris), in milliseconds. Default 10000. */
+  headersTimeoutMs: number;
+  /** Time a client gets to send a whole request, body included, in milliseconds; 0 = no limit. Default 30000. */
+  requestTimeoutMs: number;
+  /** How long an idle keep-alive connection stays open between requests, in milliseconds. Default 5000. */
+  keepAliveTimeoutMs: number;
   /** Time in-flight requests and handlers get on shutdown, in milliseconds. Default 5000. */
   shutdownGraceMs: number;
   /** HTTPS/WSS files; absent serves plain HTTP/WS. */
@@ -45,6 +51,9 @@ const SERVER_KEYS: readonly SettingSpec[] = [
   { key: 'port', field: 'port', defaultValue: 8000, read: (v, at) => expectInt(v, at, 0, 65535) },
   { key: 'extension_dir', field: 'extensionDir', defaultValue: './extensions', read: (v, at, dir) => path.resolve(dir, expectString(v, at)) },
   { key: 'max_body_bytes', field: 'maxBodyBytes', defaultValue: 1048576, read: (v, at) => expectInt(v, at, 1) },
+  { key: 'headers_timeout_ms', field: 'headersTimeoutMs', defaultValue: 10000, read: (v, at) => expectInt(v, at, 1) },
+  { key: 'request_timeout_ms', field: 'requestTimeoutMs', defaultValue: 30000, read: (v, at) => expectInt(v, at, 0) },
+  { key: 'keep_alive_timeout_ms', field: 'keepAliveTimeoutMs', defaultValue: 5000, read: (v, at) => expectInt(v, at, 1) },
 ];
 const LIFECYCLE_KEYS: readonly SettingSpec[] = [
   { key: 'shutdown_grace_ms', field: 'shutdownGraceMs', defaultValue: 5000, read: (v, at) => expectInt(v, at, 0) },
@@ -93,6 +102,10 @@ export function readSettings(value: unknown, at: At, dir: string): ServSettings 
     // expectKnownKeys has vetted the key, so its row exists.
     const spec = specs.find((s) => s.key === key) as SettingSpec;
     (settings as unknown as Record<string, unknown>)[spec.field] = spec.read(raw, keyAt(at, key), dir);
+  }
+  if (settings.requestTimeoutMs > 0 && settings.headersTimeoutMs > settings.requestTimeoutMs) {
+    // Node refuses this pair at server creation; say so here, with the keys the user wrote.
+    fail(keyAt(at, 'headers_timeout_ms'), `be at most request_timeout_ms (${settings.requestTimeoutMs})`, settings.headersTimeoutMs);
   }
   return settings;
 }

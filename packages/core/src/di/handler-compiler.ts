@@ -6,6 +6,7 @@ import { meta, type Constructor, type ParamSpec } from '../metadata/store';
 import type { RouteRecord } from '../routing/route-record';
 import { tokenName, type ProviderScope } from './providers';
 import { ensureSingleton, isOpaqueType } from './singletons';
+import { own } from '../http/own';
 
 /** A compiled handler: call it with a request's or a connection's context. */
 export type Invoker = (ctx: BaseContext) => unknown;
@@ -98,7 +99,7 @@ function paramResolver(spec: ParamSpec | undefined, type: unknown, hasTypes: boo
         throw new InjectionError(`Cannot resolve ${where}: @Param('${spec.name}') but the path ${record.path} has no such parameter (it has: ${has})`);
       }
       const name = spec.name;
-      return (ctx) => ctx.params[name];
+      return (ctx) => own(ctx.params, name);
     }
     case 'query': {
       const name = spec.name;
@@ -111,7 +112,7 @@ function paramResolver(spec: ParamSpec | undefined, type: unknown, hasTypes: boo
     }
     case 'cookie': {
       const name = spec.name;
-      return (ctx) => ctx.cookies[name];
+      return (ctx) => own(ctx.cookies, name);
     }
     case 'settings':
       return (ctx) => ctx.settings;
@@ -124,7 +125,7 @@ function paramResolver(spec: ParamSpec | undefined, type: unknown, hasTypes: boo
 function coerceQuery(name: string, type: unknown): Resolver {
   if (type === Number) {
     return (ctx) => {
-      const raw = ctx.query[name];
+      const raw = own(ctx.query, name);
       if (raw === undefined) return undefined;
       const n = Number(raw);
       if (raw.trim() === '' || Number.isNaN(n)) throw new BadRequestError(`Query parameter "${name}" must be a number, got "${raw}"`);
@@ -133,14 +134,14 @@ function coerceQuery(name: string, type: unknown): Resolver {
   }
   if (type === Boolean) {
     return (ctx) => {
-      const raw = ctx.query[name];
+      const raw = own(ctx.query, name);
       if (raw === undefined) return undefined;
       if (['true', '1', 'yes', 'on', ''].includes(raw)) return true;
       if (['false', '0', 'no', 'off'].includes(raw)) return false;
       throw new BadRequestError(`Query parameter "${name}" must be true or false, got "${raw}"`);
     };
   }
-  return (ctx) => ctx.query[name];
+  return (ctx) => own(ctx.query, name);
 }
 
 function injectResolver(token: InjectionToken<unknown>, where: string, env: CompileEnv): Resolver {

@@ -5,7 +5,7 @@ import type { Session } from '../sessions/session';
 import { parseCookies } from './cookies';
 import { parseQuery, type QueryValues } from './query';
 
-const EMPTY: Record<string, never> = Object.freeze({}) as Record<string, never>;
+const EMPTY: Record<string, never> = Object.freeze(Object.create(null)) as Record<string, never>;
 
 /**
  * What every request and every WebSocket connection shares: the app, path, query, headers,

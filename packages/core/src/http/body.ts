@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { BadRequestError, PayloadTooLargeError } from '../errors/http-errors';
+import { parseQuery } from './query';
 
 /** A parsed request body: JSON value, urlencoded form, text, or raw bytes. */
 export type ParsedBody = unknown;
@@ -42,7 +43,7 @@ export function parseBody(raw: Buffer, contentType: string | undefined): ParsedB
     }
   }
   if (type === 'application/x-www-form-urlencoded') {
-    return Object.fromEntries(new URLSearchParams(raw.toString('utf8')));
+    return parseQuery(raw.toString('utf8'));
   }
   if (type.startsWith('text/')) return raw.toString('utf8');
   return raw;

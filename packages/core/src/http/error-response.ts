@@ -1,4 +1,4 @@
-import { STATUS_CODES } from 'node:http';
+import { STATUS_CODES, type ServerResponse } from 'node:http';
 import { HttpError } from '../errors/http-errors';
 import { negotiateFormat } from './negotiate';
 import { HtmlResponse, JsonResponse, TextResponse, type Response } from './responses';
@@ -35,4 +35,17 @@ export function defaultErrorResponse(err: unknown, accept: string | undefined, d
       response = new TextResponse(`${status} ${title}: ${message}${stack === undefined ? '' : `\n\n${stack}`}`, { status, headers });
   }
   return response;
+}
+
+/**
+ * Answer a plain-text 500 on a response whose head was not sent yet (a header Node refused), clearing any headers
+ * already set on it; false when the head is already out and only dropping the connection is left.
+ */
+export function answerWithServerError(res: ServerResponse): boolean {
+  if (res.headersSent || res.destroyed) return false;
+  for (const name of res.getHeaderNames()) res.removeHeader(name);
+  const body = '500 Internal Server Error: Internal Server Error';
+  res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8', 'content-length': String(Buffer.byteLength(body)) });
+  res.end(res.req.method === 'HEAD' ? undefined : body);
+  return true;
 }

@@ -3,6 +3,7 @@ import type { DependencyContainer } from 'tsyringe';
 import type { App } from '../app/app';
 import { BaseContext } from './base-context';
 import { parseBody, readRawBody, type ParsedBody } from './body';
+import { own } from './own';
 import type { Response } from './responses';
 
 /**
@@ -29,7 +30,7 @@ export class RequestContext extends BaseContext {
   }
 
   header(name: string): string | undefined {
-    const value = this.req.headers[name.toLowerCase()];
+    const value = own(this.req.headers, name.toLowerCase());
     return Array.isArray(value) ? value.join(', ') : value;
   }
 

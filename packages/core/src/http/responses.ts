@@ -1,9 +1,8 @@
-import { createReadStream, promises as fs } from 'node:fs';
 import type { ServerResponse } from 'node:http';
-import { basename, extname } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { serializeCookie, type CookieOptions } from './cookies';
+import { checkHeader } from './header-check';
 import { JSON_TYPE, TEXT_TYPE, writeWholeBody } from './write-body';
 
 /** Status and headers a response starts with. */
@@ -26,12 +25,13 @@ export class Response {
     this.status = init.status ?? 200;
     this.headers = {};
     if (init.headers !== undefined) {
-      for (const [k, v] of Object.entries(init.headers)) this.headers[k.toLowerCase()] = v;
+      for (const [k, v] of Object.entries(init.headers)) this.setHeader(k, v);
     }
   }
 
-  /** Set (or replace) a header. */
+  /** Set (or replace) a header; a name or value Node would refuse throws a `HeaderValueError` here, not at send time. */
   setHeader(name: string, value: string | string[]): this {
+    checkHeader(name, value);
     this.headers[name.toLowerCase()] = value;
     return this;
   }
@@ -94,56 +94,7 @@ export class JsonResponse extends Response {
 export class RedirectResponse extends Response {
   constructor(location: string, status = 302, init: ResponseInit = {}) {
     super(null, { ...init, status });
-    this.headers.location = location;
-  }
-}
-
-const MIME: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.txt': 'text/plain; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.jpeg': 'image/jpeg',
-  '.gif': 'image/gif',
-  '.ico': 'image/x-icon',
-  '.pdf': 'application/pdf',
-  '.wasm': 'application/wasm',
-};
-
-/** A file streamed from disk; a missing file answers 404. @example `return new FileResponse('./static/logo.png');` */
-export class FileResponse extends Response {
-  constructor(
-    readonly filePath: string,
-    options: ResponseInit & { filename?: string; contentType?: string } = {},
-  ) {
-    super(null, options);
-    this.headers['content-type'] ??= options.contentType ?? MIME[extname(filePath).toLowerCase()] ?? 'application/octet-stream';
-    if (options.filename !== undefined) {
-      this.headers['content-disposition'] = `attachment; filename="${basename(options.filename).replace(/"/g, '')}"`;
-    }
-  }
-
-  override async write(res: ServerResponse, head: boolean): Promise<void> {
-    let size: number;
-    try {
-      const stat = await fs.stat(this.filePath);
-      if (!stat.isFile()) throw new Error('not a file');
-      size = stat.size;
-    } catch {
-      writeWholeBody(res, 404, { 'content-type': TEXT_TYPE }, 'Not Found', head);
-      return;
-    }
-    this.headers['content-length'] = String(size);
-    res.writeHead(this.status, this.headers);
-    if (head) {
-      res.end();
-      return;
-    }
-    await pipeline(createReadStream(this.filePath), res);
+    this.setHeader('location', location);
   }
 }
 

@@ -1,7 +1,9 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { displayPath, readExtensionSpec, type ExtensionEntry, type ExtensionSpec, type ImportRef, type RouteSpec } from '../config';
+import { displayPath, readExtensionSpec, type ExtensionEntry, type ExtensionSpec, type ImportRef, type RouterSpec, type RouteSpec } from '../config';
 import { nearestName } from '../config/suggest';
+import { serveStatic } from '../http/serve-static';
+import { joinPaths } from '../routing/path-pattern';
 import type { App } from '../app/app';
 import type { HttpMiddleware } from '../app/middleware';
 import { isClass } from '../app/route-declaration';
@@ -71,6 +73,7 @@ function collect(errors: Error[], fn: () => unknown): void {
 function loadRouters(app: App, spec: ExtensionSpec, extensionSettings: Record<string, unknown>): void {
   const yaml: YamlRegistrations = { claimed: new Set(), modules: new Map() };
   for (const router of spec.routers) {
+    loadStatics(app, spec, router);
     const routerGuards = (router.guards ?? []).map((ref) => expectGuard(spec, ref));
     for (const route of router.routes) {
       const handler = importRef(spec.dir, route.handler);
@@ -126,6 +129,17 @@ function expectGuard(spec: ExtensionSpec, ref: ImportRef): GuardRef {
     throw new ServError('SERV_EXTENSION_LOAD', `${displayPath(spec.file)}: ${ref.keyPath}: guard "${ref.module}:${ref.exportName}" must be ${problem}`);
   }
   return value as GuardRef;
+}
+
+/** A router's `static:` folders: `path` serves the folder's index, `path/{path:path}` the files below it. */
+function loadStatics(app: App, spec: ExtensionSpec, router: RouterSpec): void {
+  for (const entry of router.statics) {
+    const handler = serveStatic(entry.root, { index: entry.index, maxAgeS: entry.maxAgeS, immutable: entry.immutable });
+    const source = `${displayPath(spec.file)} ${entry.keyPath}`;
+    const mount = router.mount === '' ? undefined : router.mount;
+    app.addRoute({ path: entry.path, mount, methods: ['GET'], source, handler });
+    app.addRoute({ path: joinPaths(entry.path, '{path:path}'), mount, methods: ['GET'], source, handler });
+  }
 }
 
 function expectFunction(spec: ExtensionSpec, ref: ImportRef, what: string): unknown {

@@ -8,11 +8,15 @@ export interface PathPattern {
   readonly names: readonly string[];
   /** True when the path has no parameters (matched by a map lookup). */
   readonly isStatic: boolean;
-  /** Match a normalised request path; the params or null. */
+  /**
+   * Match a normalised request path, still percent-encoded; the params (decoded after matching, in a null-prototype
+   * record) or null. A `{name}` value that decodes to a `/`, a `.`/`..` segment or a NUL does not match, nor does a
+   * `{name:path}` value with a `.`/`..` segment or a NUL once decoded: a parameter can never climb out of its place.
+   */
   match(path: string): Record<string, string | number> | null;
 }
 
-const NO_PARAMS: Record<string, string | number> = Object.freeze({}) as Record<string, string | number>;
+const NO_PARAMS: Record<string, string | number> = Object.freeze(Object.create(null)) as Record<string, string | number>;
 const PARAM = /\{([^{}]*)\}/g;
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const TYPES = new Map<string, string>([
@@ -49,7 +53,7 @@ export function compilePath(raw: string, where: string): PathPattern {
   }
   const path = normalizePath(raw);
   const names: string[] = [];
-  const ints: boolean[] = [];
+  const kinds: ParamKind[] = [];
   let source = '';
   let literals = '';
   let last = 0;
@@ -71,7 +75,7 @@ export function compilePath(raw: string, where: string): PathPattern {
     source += escapeRegExp(path.slice(last, m.index));
     source += group;
     names.push(name);
-    ints.push(type === 'int');
+    kinds.push(type === 'int' ? INT : type === 'path' ? PATH : SEGMENT);
     last = m.index + m[0].length;
   }
   const rest = path.slice(last);
@@ -91,22 +95,49 @@ export function compilePath(raw: string, where: string): PathPattern {
     match(p) {
       const m = regex.exec(p);
       if (m === null) return null;
-      const params: Record<string, string | number> = {};
+      const params = Object.create(null) as Record<string, string | number>;
       for (let i = 0; i < names.length; i++) {
-        const value = safeDecode(m[i + 1]);
+        const kind = kinds[i];
+        if (kind === INT) {
+          params[names[i]] = Number(m[i + 1]);
+          continue;
+        }
+        const value = decodeParam(m[i + 1], kind === PATH);
         if (value === null) return null;
-        params[names[i]] = ints[i] ? Number(value) : value;
+        params[names[i]] = value;
       }
       return params;
     },
   };
 }
 
-function safeDecode(value: string): string | null {
-  if (!value.includes('%')) return value;
+type ParamKind = 0 | 1 | 2;
+const SEGMENT: ParamKind = 0;
+const INT: ParamKind = 1;
+const PATH: ParamKind = 2;
+
+/**
+ * Decode one matched parameter, or null when it must not match: bad percent-encoding, a NUL, a `/` inside a
+ * one-segment parameter (`..%2f..%2fetc` on `{name}`), or a `.`/`..` segment once decoded (`%2e%2e`, `..%2f` on
+ * `{name:path}`), so that `join(root, param)` can never leave `root`.
+ */
+function decodeParam(raw: string, multiSegment: boolean): string | null {
+  if (!raw.includes('%')) return multiSegment ? (hasDotSegment(raw) ? null : raw) : isDotSegment(raw) ? null : raw;
+  let value: string;
   try {
-    return decodeURIComponent(value);
+    value = decodeURIComponent(raw);
   } catch {
     return null;
   }
+  if (value.includes('\0')) return null;
+  if (multiSegment) return hasDotSegment(value) ? null : value;
+  return value.includes('/') || isDotSegment(value) ? null : value;
+}
+
+const isDotSegment = (segment: string): boolean => segment === '.' || segment === '..';
+
+/** True when a `/`-separated value has a `.` or `..` segment (a backslash counts as a separator too). */
+function hasDotSegment(value: string): boolean {
+  if (!value.includes('.')) return false;
+  return value.split(/[\\/]/).some(isDotSegment);
 }

@@ -66,7 +66,7 @@ export class RouteTable {
     const statics = this.staticHttp.get(path);
     if (statics !== undefined) {
       const hit = pick(statics, method);
-      if (hit !== undefined) return { route: hit, params: {} };
+      if (hit !== undefined) return { route: hit, params: Object.create(null) as Record<string, string | number> };
       allowed = collect(statics, allowed);
     }
     for (const route of this.dynamicHttp) {

@@ -7,7 +7,8 @@ import { configErrorFrom, fixturePath, fixtureText } from './helpers';
 const FILE = 'extension.yaml';
 const ROUTE_KEYS_TEXT =
   'path, handler, methods, websocket, config, guards, frame_type, origins, max_message_bytes, rate_limit_messages, ' +
-  'rate_limit_interval_ms, heartbeat_interval_ms, heartbeat_timeout_ms, send_high_water_bytes, max_buffered_bytes';
+  'rate_limit_interval_ms, heartbeat_interval_ms, heartbeat_timeout_ms, send_high_water_bytes, max_buffered_bytes, ' +
+  'send_timeout_ms, message_timeout_ms';
 const TOP_KEYS_TEXT = 'name, version, description, author, discover, settings, listeners, middleware, routers';
 
 /** Parses an extension-spec fixture as if it were ./extension.yaml of an extension in /ext. */
@@ -62,6 +63,7 @@ describe('readExtensionSpec', () => {
             keyPath: 'routers[0].routes[1]',
           },
         ],
+        statics: [],
       }],
     });
   });
@@ -202,7 +204,7 @@ describe('parseExtensionSpec with invalid files', () => {
     ['routers-not-list', 'routers', 'routers must be a list, got a mapping'],
     ['router-missing-name', 'routers[0].name', 'routers[0].name must be a non-empty string, got nothing'],
     ['router-unknown-key', 'routers[0].route',
-      'routers[0].route is not a known key (did you mean "routes"?); allowed keys: name, mount, config, guards, routes'],
+      'routers[0].route is not a known key (did you mean "routes"?); allowed keys: name, mount, config, guards, routes, static'],
     ['router-duplicate-name', 'routers[2].name', 'routers[2].name must be unique (routers[0].name has it too), got "r"'],
     ['router-config-not-mapping', 'routers[0].config', 'routers[0].config must be a mapping, got "dark"'],
     ['router-routes-not-list', 'routers[0].routes', 'routers[0].routes must be a list, got a mapping'],

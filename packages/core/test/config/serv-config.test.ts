@@ -6,9 +6,11 @@ import { configErrorFrom, fixturePath, fixtureText } from './helpers';
 
 const FILE = 'serv.config.yaml';
 const SETTINGS_KEYS_TEXT =
-  'debug, host, port, extension_dir, max_body_bytes, origins, max_connections, max_message_bytes, rate_limit_messages, ' +
+  'debug, host, port, extension_dir, max_body_bytes, headers_timeout_ms, request_timeout_ms, keep_alive_timeout_ms, ' +
+  'origins, max_connections, max_connections_per_ip, trust_proxy, max_message_bytes, rate_limit_messages, ' +
   'rate_limit_interval_ms, heartbeat_interval_ms, heartbeat_timeout_ms, send_high_water_bytes, max_buffered_bytes, ' +
-  'permessage_deflate, broker, presence_ttl_ms, store, history_max_per_room, history_ttl_s, sessions, shutdown_grace_ms, tls';
+  'send_timeout_ms, message_timeout_ms, permessage_deflate, broker, presence_ttl_ms, store, history_max_per_room, ' +
+  'history_ttl_s, sessions, shutdown_grace_ms, tls';
 
 /** Parses a serv-config fixture as if it were ./serv.config.yaml, with an empty environment unless given. */
 function parseFixture(name: string, env: NodeJS.ProcessEnv = {}) {
@@ -59,6 +61,8 @@ describe('parseServConfig with valid files', () => {
       maxBodyBytes: 2048,
       origins: ['https://example.com', 'http://localhost:3000'],
       maxConnections: 5,
+      maxConnectionsPerIp: 2,
+      trustProxy: true,
       maxMessageBytes: 65536,
       rateLimitMessages: 0,
       rateLimitIntervalMs: 250,
@@ -66,6 +70,8 @@ describe('parseServConfig with valid files', () => {
       heartbeatTimeoutMs: 500,
       sendHighWaterBytes: 4096,
       maxBufferedBytes: 16384,
+      sendTimeoutMs: 700,
+      messageTimeoutMs: 900,
       permessageDeflate: true,
       shutdownGraceMs: 0,
       presenceTtlMs: 2000,
@@ -73,6 +79,9 @@ describe('parseServConfig with valid files', () => {
       store: { kind: 'sqlite', path: '/srv/app/var/history.db' },
       historyMaxPerRoom: 50,
       historyTtlS: 3600,
+      headersTimeoutMs: 2000,
+      requestTimeoutMs: 4000,
+      keepAliveTimeoutMs: 1500,
       tls: { certFile: '/srv/app/certs/server.crt', keyFile: '/etc/serv/server.key' },
     });
   });
@@ -93,6 +102,8 @@ describe('parseServConfig with valid files', () => {
       maxBodyBytes: 1048576,
       origins: [],
       maxConnections: 1000,
+      maxConnectionsPerIp: 0,
+      trustProxy: false,
       maxMessageBytes: 1048576,
       rateLimitMessages: 1000,
       rateLimitIntervalMs: 1000,
@@ -100,6 +111,8 @@ describe('parseServConfig with valid files', () => {
       heartbeatTimeoutMs: 10000,
       sendHighWaterBytes: 1048576,
       maxBufferedBytes: 8388608,
+      sendTimeoutMs: 30000,
+      messageTimeoutMs: 30000,
       permessageDeflate: false,
       shutdownGraceMs: 5000,
       broker: { kind: 'memory' },
@@ -107,6 +120,9 @@ describe('parseServConfig with valid files', () => {
       store: { kind: 'sqlite', path: '/app/data/serv.db' },
       historyMaxPerRoom: 1000,
       historyTtlS: 604800,
+      headersTimeoutMs: 10000,
+      requestTimeoutMs: 30000,
+      keepAliveTimeoutMs: 5000,
     });
   });
 });

@@ -220,7 +220,7 @@ describe('responses', () => {
   it('answers 500 for a cookie name that is not a token, logging why', async () => {
     const res = await client.get('/r/bad-cookie');
     expect(res.status).toBe(500);
-    expect(logged[0]).toMatch(/ERROR \[test\] GET \/r\/bad-cookie failed\nTypeError: Cookie name "bad name" is not a valid token\n/);
+    expect(logged[0]).toMatch(/ERROR \[test\] GET \/r\/bad-cookie failed\nCookieError: Cookie name "bad name" is not a valid token/);
   });
 
   it.each([

@@ -15,6 +15,7 @@ import { PendingHandshake } from './pending-handshake';
 import { RepeatedString } from './request-info';
 import { listenToRawSocket, type OwnedRawSocket, type RawSocketOwner, type RawSocketServer } from './raw-socket';
 import { WebSocket } from './websocket';
+import { hasUnfinishedMessage } from '../internals/ws-internals';
 
 /** Added to "not active" before accept(): the fix for a handler that sends or receives first. */
 const NOT_ACCEPTED_HINT = ': call `await ws.accept()` first';
@@ -64,6 +65,8 @@ export class Connection implements InboxOwner, OutboxOwner, RawSocketOwner {
   private windowCount = 0;
   /** Heartbeat: `monotonicMs()` of the last ping (or of the handshake). */
   private pingAt = 0;
+  /** Message timeout: `monotonicMs()` when a half-received message was first seen, 0 when none. */
+  private partialSince = 0;
 
   constructor(
     private readonly owner: ConnectionOwner,
@@ -193,6 +196,7 @@ export class Connection implements InboxOwner, OutboxOwner, RawSocketOwner {
   message(data: Buffer, isBinary: boolean): void {
     if ((this.word & S.STATE_MASK) !== S.OPEN) return; // we already closed; the handler is done reading
     this.word |= S.PEER_SEEN;
+    this.partialSince = 0;
     const limit = this.options.rateLimitMessages;
     if (limit !== 0) {
       const now = monotonicMs();
@@ -229,8 +233,10 @@ export class Connection implements InboxOwner, OutboxOwner, RawSocketOwner {
    */
   heartbeat(now: number): void {
     const raw = this.outbox.raw;
+    if (raw === null || (this.word & S.STATE_MASK) !== S.OPEN || this.inbox.backlogged) return;
+    if (this.options.messageTimeoutMs > 0 && this.messageOverdue(raw, now)) return;
     const interval = this.options.heartbeatIntervalMs;
-    if (raw === null || interval === 0 || (this.word & S.STATE_MASK) !== S.OPEN || this.inbox.backlogged) return;
+    if (interval === 0) return;
     if ((this.word & S.PEER_SEEN) === 0) {
       if (now - this.pingAt >= this.options.heartbeatTimeoutMs) {
         this.markClosed(CloseCode.ABNORMAL, 'Heartbeat timeout');
@@ -241,6 +247,26 @@ export class Connection implements InboxOwner, OutboxOwner, RawSocketOwner {
       this.pingAt = now;
       raw.ping();
     }
+  }
+
+  /**
+   * Close 1008 "Message timeout" when a message has stayed half received for `messageTimeoutMs` (checked on the
+   * heartbeat tick, so it fires between 1 and 1.5 times the timeout): a peer cannot pin a partial message forever.
+   */
+  private messageOverdue(raw: OwnedRawSocket, now: number): boolean {
+    if (!hasUnfinishedMessage(raw)) {
+      this.partialSince = 0;
+      return false;
+    }
+    if (this.partialSince === 0) {
+      this.partialSince = now;
+      return false;
+    }
+    if (now - this.partialSince < this.options.messageTimeoutMs) return false;
+    this.markClosed(CloseCode.POLICY_VIOLATION, 'Message timeout');
+    raw.close(CloseCode.POLICY_VIOLATION, 'Message timeout');
+    raw.terminate();
+    return true;
   }
 
   /** The error a read gets when no message is queued: null while open. */
@@ -257,10 +283,10 @@ export class Connection implements InboxOwner, OutboxOwner, RawSocketOwner {
     else raw.resume();
   }
 
-  /** The send backlog passed `maxBufferedBytes`: close with 1013 and drop the peer. */
-  overflowed(): WebSocketConnectionError {
-    this.markClosed(CloseCode.TRY_AGAIN_LATER, 'Send buffer limit exceeded');
-    this.outbox.overflow('Send buffer limit exceeded');
+  /** The peer is not reading (backlog past `maxBufferedBytes`, or a send waited `sendTimeoutMs`): close 1013 and drop it. */
+  overflowed(reason: string): WebSocketConnectionError {
+    this.markClosed(CloseCode.TRY_AGAIN_LATER, reason);
+    this.outbox.overflow(reason);
     return this.closedError();
   }
 

@@ -21,6 +21,13 @@ export function checkUpgradeRequest(req: IncomingMessage): HandshakeRefusal | nu
   if (req.method !== 'GET') {
     return { status: 405, body: `WebSocket handshake must use GET, got ${String(req.method)}`, headers: { Allow: 'GET' } };
   }
+  // RFC 6455 §4.1: the opening handshake is an HTTP/1.1 (or later) GET with a Host header.
+  if (req.httpVersionMajor < 1 || (req.httpVersionMajor === 1 && req.httpVersionMinor < 1)) {
+    return { status: 400, body: `WebSocket handshake needs HTTP/1.1, got HTTP/${req.httpVersion}` };
+  }
+  if (req.headers.host === undefined || req.headers.host === '') {
+    return { status: 400, body: 'WebSocket handshake needs a Host header' };
+  }
   const upgrade = req.headers.upgrade;
   if (upgrade === undefined || upgrade.toLowerCase() !== 'websocket') {
     return { status: 400, body: `Invalid Upgrade header: expected "websocket", got ${JSON.stringify(upgrade ?? null)}` };

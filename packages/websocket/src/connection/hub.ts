@@ -7,6 +7,7 @@ import { monotonicMs } from './clock';
 import { Connection, type ConnectionOwner } from './connection';
 import { HANDLER_DONE, SOCKET_GONE } from './connection-state';
 import { checkUpgradeRequest, isOriginAllowed, writeHandshakeRejection } from './handshake';
+import { PerIpLimit } from './per-ip-limit';
 import { HeartbeatTimer } from './heartbeat';
 import type { WebSocketEndInfo, WebSocketHandlerHooks, WebSocketLog, WebSocketRunner } from './hooks';
 import type { ResolvedWebSocketOptions } from './options';
@@ -30,6 +31,10 @@ export interface WebSocketHubOptions {
   readonly log?: WebSocketLog;
   /** Log one line per connection open, close and refusal (default false). */
   readonly debug?: boolean;
+  /** Open connections allowed per client address before new handshakes get HTTP 503 (default 0: no limit). */
+  readonly maxConnectionsPerIp?: number;
+  /** Count clients by the last `X-Forwarded-For` entry instead of the TCP peer (default false: set it only behind a proxy). */
+  readonly trustProxy?: boolean;
 }
 
 /** The matched route as the hub needs it: its resolved limits and its path parameters. */
@@ -79,6 +84,7 @@ export class WebSocketHub {
   readonly #log: WebSocketLog;
   readonly #debug: boolean;
   readonly #defaultHeartbeat: [intervalMs: number, timeoutMs: number];
+  readonly #perIp: PerIpLimit;
   /** What the hub's connections call back: one object per hub, so the hub's own surface stays public-only. */
   readonly #owner: ConnectionOwner;
   #closing: Promise<void> | null = null;
@@ -90,6 +96,7 @@ export class WebSocketHub {
     this.#log = options.log ?? consoleLog;
     this.#debug = options.debug ?? false;
     this.#defaultHeartbeat = [options.heartbeatIntervalMs ?? 30_000, options.heartbeatTimeoutMs ?? 10_000];
+    this.#perIp = new PerIpLimit(options.maxConnectionsPerIp ?? 0, options.trustProxy ?? false);
     const internals = wsInternalsStatus();
     if (!internals.usingInternals) this.#debugLine(`WebSocket frames go through ws's public API only: ${internals.reason}`);
     this.#owner = {
@@ -136,8 +143,15 @@ export class WebSocketHub {
       writeHandshakeRejection(socket, refusal.status, refusal.body, 'headers' in refusal ? refusal.headers : undefined);
       return;
     }
+    const address = this.#perIp.max === 0 ? '' : this.#perIp.addressOf(req);
+    if (this.#perIp.isFull(address)) {
+      this.#debugLine(`WebSocket ${path} refused with HTTP 503: ${address} is at max_connections_per_ip`);
+      writeHandshakeRejection(socket, 503, `Too many connections from your address (max_connections_per_ip is ${this.#perIp.max})`);
+      return;
+    }
     const conn = new Connection(this.#owner, req, socket, head, path, queryString, route.options, route.params, hooks);
     this.#connections.add(conn);
+    this.#perIp.add(address, conn);
     let result: Promise<void> | void;
     try {
       result = run(conn.ws);
@@ -202,6 +216,8 @@ export class WebSocketHub {
     const [interval, timeout] = this.#defaultHeartbeat;
     this.#heartbeat.watch(interval, timeout);
     this.#heartbeat.watch(conn.options.heartbeatIntervalMs, conn.options.heartbeatTimeoutMs);
+    // The same tick checks for half-received messages, so it must come often enough for the message timeout too.
+    this.#heartbeat.watch(conn.options.messageTimeoutMs, conn.options.messageTimeoutMs);
   }
 
   /** The socket closed, the handler maybe still running: the `onClose` hook (rooms drop the connection here). */
@@ -217,6 +233,7 @@ export class WebSocketHub {
 
   #finish(conn: Connection): void {
     if (!this.#connections.delete(conn)) return;
+    this.#perIp.release(conn);
     const durationMs = monotonicMs() - conn.startedAt;
     const code = conn.closeCode ?? CloseCode.ABNORMAL;
     const reason = conn.closeReason ?? '';

@@ -19,6 +19,10 @@ export interface ResolvedWebSocketOptions {
   readonly sendHighWaterBytes: number;
   /** A connection whose unsent backlog passes this is closed with 1013 and terminated. */
   readonly maxBufferedBytes: number;
+  /** A `send()` that cannot hand its data to the socket for this long closes the connection with 1013 (0 = never). */
+  readonly sendTimeoutMs: number;
+  /** A message (fragmented or one slow frame) unfinished for this long closes the connection with 1008 (0 = never). */
+  readonly messageTimeoutMs: number;
   /** Allowed `Origin` header values for the handshake; empty means any origin. */
   readonly origins: readonly string[];
 }

@@ -38,8 +38,11 @@ export interface OutboxOwner {
   readonly connected: boolean;
   /** "WebSocket connection is not active", with the close code and reason when there are some. */
   notActive(): WebSocketConnectionError;
-  /** The backlog passed `maxBufferedBytes`: close with 1013 and drop the peer; returns the error for the send. */
-  overflowed(): WebSocketConnectionError;
+  /**
+   * The peer is not reading — the backlog passed `maxBufferedBytes` ("Send buffer limit exceeded") or a send waited
+   * `sendTimeoutMs` for a drain ("Send timeout"): close with 1013 and drop the peer; returns the error for the send.
+   */
+  overflowed(reason: string): WebSocketConnectionError;
 }
 
 /**
@@ -136,7 +139,7 @@ export class Outbox {
     if (below === null) raw.send(payload, binary ? BINARY_SEND : TEXT_SEND);
     const max = this.owner.options.maxBufferedBytes;
     // Below the socket's high-water mark the backlog cannot pass the cap, unless the cap itself is that small.
-    if ((below !== true || max < SOCKET_HIGH_WATER_BYTES) && raw.bufferedAmount > max) this.owner.overflowed();
+    if ((below !== true || max < SOCKET_HIGH_WATER_BYTES) && raw.bufferedAmount > max) this.owner.overflowed('Send buffer limit exceeded');
   }
 
   /** The connection closed: sends waiting for a drain fail with "not active". */
@@ -160,10 +163,12 @@ export class Outbox {
     const options = this.owner.options;
     if (buffered <= options.sendHighWaterBytes && buffered <= options.maxBufferedBytes) return RESOLVED;
     // The peer is not reading; waiting for its close frame would keep the backlog alive, so drop it now.
-    if (buffered > options.maxBufferedBytes) return failed(this.owner.overflowed());
+    if (buffered > options.maxBufferedBytes) return failed(this.owner.overflowed('Send buffer limit exceeded'));
     if (!this.socket.writableNeedDrain) return RESOLVED; // below the socket's own mark: no 'drain' will come
     if (this.drain === null) {
-      const drain = (this.drain = new DrainWaiters());
+      const drain = (this.drain = new DrainWaiters(options.sendTimeoutMs, () => {
+        if (this.drain === drain) this.owner.overflowed('Send timeout');
+      }));
       this.socket.once('drain', () => {
         if (this.drain === drain) this.drain = null;
         drain.settle(null);

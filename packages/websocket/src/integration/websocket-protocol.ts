@@ -1,5 +1,5 @@
 import {
-  normalizePath, rejectUpgrade, RouteDefinitionError, type App, type BaseContext, type Protocol, type ProtocolRuntime, type RouteRecord,
+  parseRequestTarget, rejectUpgrade, RouteDefinitionError, type App, type BaseContext, type Protocol, type ProtocolRuntime, type RouteRecord,
   type ServSettings,
 } from '@serv/core';
 import type { IncomingMessage } from 'node:http';
@@ -24,6 +24,8 @@ function attach(app: App): ProtocolRuntime {
     perMessageDeflate: s.permessageDeflate,
     heartbeatIntervalMs: s.heartbeatIntervalMs,
     heartbeatTimeoutMs: s.heartbeatTimeoutMs,
+    maxConnectionsPerIp: s.maxConnectionsPerIp,
+    trustProxy: s.trustProxy,
     log: { debug: (m) => app.logger.debug(m), error: (m, e) => app.logger.error(m, e) },
     debug: s.debug,
   });
@@ -44,8 +46,13 @@ function attach(app: App): ProtocolRuntime {
   return {
     handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
       // The request target is split once, here; the connection keeps the parts.
+      const checked = parseRequestTarget(req.url ?? '/');
+      if ('error' in checked) {
+        rejectUpgrade(socket, 400, checked.error);
+        return;
+      }
       const target = splitRequestTarget(req.url ?? '/');
-      const path = normalizePath(target[0]);
+      const path = checked.path;
       const match = app.routes.matchProtocol('websocket', path);
       if (match === null) {
         rejectUpgrade(socket, 403, `No WebSocket route matches ${path}`);

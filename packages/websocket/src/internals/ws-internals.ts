@@ -13,6 +13,8 @@ import { CloseCode } from '../connection/close-codes';
  *   one buffer (frame-writer.ts); public twin: `ws.send()` for every frame.
  * - the `Symbol('status-code')` `ws` puts on protocol errors: the close code it sent (1007, 1009…); public twin: the
  *   error's documented `code` string (`WS_ERR_INVALID_UTF8`…).
+ * - `ws` Receiver `_fragmented`, `_state`, `_bufferedBytes`: whether a message is half received, for
+ *   `message_timeout_ms`; there is no public twin, so when the fields are missing the message timeout is off.
  * - Node `socket._handle.getpeername()`: the peer address without `remoteAddress`, which caches a `_peername`
  *   object per socket for its whole life; public twin: `remoteAddress` / `remotePort`.
  */
@@ -139,4 +141,26 @@ export function peerAddress(socket: Duplex): { address?: string; port?: number }
   }
   const net = socket as Partial<Socket>;
   return { address: net.remoteAddress, port: net.remotePort };
+}
+
+/** The `ws` Receiver fields read to tell whether a message is half received. */
+interface ReceiverFields {
+  /** Opcode of a fragmented message in progress, 0 when none. */
+  readonly _fragmented: number;
+  /** Parser state, 0 (GET_INFO) between frames. */
+  readonly _state: number;
+  /** Bytes received but not yet parsed into a frame. */
+  readonly _bufferedBytes: number;
+}
+
+/**
+ * True while a message is half received: a fragmented message without its final frame, or a frame cut short. False
+ * when the installed `ws` lacks the Receiver fields (the message timeout is then off: there is no public way to know).
+ */
+export function hasUnfinishedMessage(raw: WsWebSocket): boolean {
+  const r = (raw as unknown as { _receiver?: Partial<ReceiverFields> })._receiver;
+  if (r === undefined || typeof r._fragmented !== 'number' || typeof r._state !== 'number' || typeof r._bufferedBytes !== 'number') {
+    return false;
+  }
+  return r._fragmented !== 0 || r._state !== 0 || r._bufferedBytes > 0;
 }

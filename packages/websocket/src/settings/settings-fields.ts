@@ -11,6 +11,10 @@ declare module '@serv/core' {
     origins: string[];
     /** Open WebSocket connections allowed at once (over → HTTP 503 on the handshake). Default 1000. */
     maxConnections: number;
+    /** Open WebSocket connections allowed per client address (over → HTTP 503); 0 = no limit. Default 0. */
+    maxConnectionsPerIp: number;
+    /** Count WebSocket clients by the last `X-Forwarded-For` entry (only behind a proxy that sets it). Default false. */
+    trustProxy: boolean;
     /** Largest WebSocket message in bytes (over → close 1009). Default 1048576. */
     maxMessageBytes: number;
     /** Messages allowed per rateLimitIntervalMs per connection (over → close 1008); 0 turns it off. Default 1000. */
@@ -25,6 +29,10 @@ declare module '@serv/core' {
     sendHighWaterBytes: number;
     /** A peer whose unsent backlog passes this many bytes is closed 1013. Default 8388608. */
     maxBufferedBytes: number;
+    /** A send() that cannot hand over its data this long closes the connection 1013, in ms; 0 = never. Default 30000. */
+    sendTimeoutMs: number;
+    /** A message left half received this long closes the connection 1008, in ms; 0 = never. Default 30000. */
+    messageTimeoutMs: number;
     /** Negotiate permessage-deflate compression. Default false. */
     permessageDeflate: boolean;
     /** Rooms broker: `{ kind: memory }` (default; spans `--workers` through the primary) or `{ kind: redis, url, prefix }`. */

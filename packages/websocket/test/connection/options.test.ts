@@ -12,6 +12,8 @@ describe('resolveWebSocketOptions', () => {
       heartbeatTimeoutMs: 10_000,
       sendHighWaterBytes: 1_048_576,
       maxBufferedBytes: 8_388_608,
+      sendTimeoutMs: 30000,
+      messageTimeoutMs: 30000,
       origins: [],
     });
     expect(resolveWebSocketOptions()).toEqual(DEFAULT_WEBSOCKET_OPTIONS);

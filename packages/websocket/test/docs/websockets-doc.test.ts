@@ -125,6 +125,8 @@ describe('docs/websockets.md', () => {
         heartbeatTimeoutMs: 10000, // defaults
         sendHighWaterBytes: 1048576,
         maxBufferedBytes: 8388608,
+        sendTimeoutMs: 30000,
+        messageTimeoutMs: 30000,
         origins: [],
       });
       expect(options('/chat/echo')).toMatchObject({ frameType: 'binary', maxMessageBytes: 16384, rateLimitMessages: 1000 });

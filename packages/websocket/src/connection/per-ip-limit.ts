@@ -1,0 +1,50 @@
+import type { IncomingMessage } from 'node:http';
+
+/**
+ * Open WebSocket connections counted per client address, so one address cannot take every `max_connections` slot.
+ * The address is the TCP peer's, or — only when `trustProxy` is set — the last `X-Forwarded-For` entry, the one
+ * the proxy in front of Serv appended (earlier entries are the client's word and are never trusted).
+ */
+export class PerIpLimit {
+  private readonly _open = new Map<string, number>();
+  private readonly _keys = new WeakMap<object, string>();
+
+  constructor(
+    /** Connections allowed per address; 0 means no limit (and nothing is counted). */
+    readonly max: number,
+    private readonly _trustProxy: boolean,
+  ) {}
+
+  /** The address `req` counts against. */
+  addressOf(req: IncomingMessage): string {
+    if (this._trustProxy) {
+      const header = req.headers['x-forwarded-for'];
+      const list = (Array.isArray(header) ? header.join(',') : header ?? '').split(',');
+      const last = list[list.length - 1]?.trim();
+      if (last !== undefined && last !== '') return last;
+    }
+    return req.socket.remoteAddress ?? '';
+  }
+
+  /** True when `address` already holds `max` open connections. */
+  isFull(address: string): boolean {
+    return this.max > 0 && (this._open.get(address) ?? 0) >= this.max;
+  }
+
+  /** Count `owner` against `address` until `release(owner)`. */
+  add(address: string, owner: object): void {
+    if (this.max === 0) return;
+    this._open.set(address, (this._open.get(address) ?? 0) + 1);
+    this._keys.set(owner, address);
+  }
+
+  /** Stop counting `owner` (its connection ended); a no-op for connections that were never counted. */
+  release(owner: object): void {
+    const address = this._keys.get(owner);
+    if (address === undefined) return;
+    this._keys.delete(owner);
+    const open = (this._open.get(address) ?? 1) - 1;
+    if (open <= 0) this._open.delete(address);
+    else this._open.set(address, open);
+  }
+}
