@@ -2,6 +2,7 @@ import { ClusterRelay, ROOMS_RELAY_ENV } from '@serv/websocket';
 import cluster, { type Worker } from 'node:cluster';
 import { servBinPath } from './bin-path';
 import { launchArgv, type LaunchOptions } from './launch-options';
+import { launchRuntime, serverExecArgv } from './runtime-flags';
 import { LISTENING_MESSAGE, SUPERVISED_ENV, WORKER_FAILED_MESSAGE, WORKER_LISTENING_MESSAGE } from './serve';
 import { isMessage, SHUTDOWN_MESSAGE, waitForShutdown } from './shutdown-signal';
 import { startBackgroundTypeCheck } from '../check/background-check';
@@ -17,7 +18,8 @@ import { userSourceFiles } from './user-sources';
  */
 export function runClusterPrimary(options: LaunchOptions): Promise<number> {
   const supervised = process.env[SUPERVISED_ENV] === '1' && typeof process.send === 'function';
-  cluster.setupPrimary({ exec: servBinPath(), args: launchArgv(options, { reload: false }) });
+  // Workers serve, so they (and their replacements) start with the young generation of `settings.runtime`.
+  cluster.setupPrimary({ exec: servBinPath(), args: launchArgv(options, { reload: false }), execArgv: serverExecArgv(launchRuntime(options)) });
   const listening = new Set<number>();
   let announced = false;
   let stopping = false;

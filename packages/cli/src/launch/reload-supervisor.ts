@@ -4,6 +4,7 @@ import { servBinPath } from './bin-path';
 import { ChangeWatcher } from './change-watcher';
 import { extensionDirOf } from './extension-dir';
 import { configFileOf, launchArgv, type LaunchOptions } from './launch-options';
+import { launchRuntime, serverExecArgv } from './runtime-flags';
 import { LISTENING_MESSAGE, SUPERVISED_ENV, UNRECOVERABLE_MESSAGE } from './serve';
 import { isMessage, SHUTDOWN_MESSAGE, waitForShutdown } from './shutdown-signal';
 import { noteNoTypeCheck } from './type-check-note';
@@ -45,6 +46,8 @@ export async function runReloadSupervisor(options: LaunchOptions): Promise<numbe
 
   const start = (): void => {
     const current = fork(servBinPath(), launchArgv(options, { port, reload: false }), {
+      // Read at every start: an edit of settings.runtime takes effect on the next restart like any other setting.
+      execArgv: serverExecArgv(launchRuntime(options)),
       env: { ...process.env, [SUPERVISED_ENV]: '1' },
       stdio: 'inherit',
     });

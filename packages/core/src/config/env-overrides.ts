@@ -1,14 +1,15 @@
+import { parseSemiSpaceText, type RuntimeSettings } from './runtime-settings';
 import type { ServSettings } from './serv-settings';
 import { choicesText, fail, intRangeText, rootAt } from './validate';
 
 /** The environment variables that override `settings` from the file (and are overridden by CLI flags). */
-export const ENV_OVERRIDES = ['SERV_HOST', 'SERV_PORT', 'SERV_DEBUG'] as const;
+export const ENV_OVERRIDES = ['SERV_HOST', 'SERV_PORT', 'SERV_DEBUG', 'SERV_SEMI_SPACE_MB'] as const;
 
 const TRUE_WORDS = ['true', '1', 'yes', 'on'];
 const FALSE_WORDS = ['false', '0', 'no', 'off'];
 
 /**
- * Returns `settings` with SERV_HOST, SERV_PORT and SERV_DEBUG applied; unset or blank variables are skipped, and a
+ * Returns `settings` with SERV_HOST, SERV_PORT, SERV_DEBUG and SERV_SEMI_SPACE_MB applied; unset or blank variables are skipped, and a
  * bad value throws a ConfigError naming the variable (it has no file, so the message starts with the name).
  */
 export function applyEnvOverrides(settings: ServSettings, env: NodeJS.ProcessEnv): ServSettings {
@@ -19,7 +20,14 @@ export function applyEnvOverrides(settings: ServSettings, env: NodeJS.ProcessEnv
   if (port !== undefined) result.port = parsePortText(port, 'SERV_PORT');
   const debug = present(env.SERV_DEBUG);
   if (debug !== undefined) result.debug = parseBoolText(debug, 'SERV_DEBUG');
+  result.runtime = applyRuntimeEnv(result.runtime, env);
   return result;
+}
+
+/** Returns `runtime` with SERV_SEMI_SPACE_MB applied (digits or `default`); unset or blank is skipped. */
+export function applyRuntimeEnv(runtime: RuntimeSettings, env: NodeJS.ProcessEnv): RuntimeSettings {
+  const semiSpace = present(env.SERV_SEMI_SPACE_MB);
+  return semiSpace === undefined ? runtime : { ...runtime, semiSpaceMb: parseSemiSpaceText(semiSpace, 'SERV_SEMI_SPACE_MB') };
 }
 
 /** Parses a port given as text (env var or CLI flag named `name`): digits only, 0 to 65535. */

@@ -1,5 +1,6 @@
 import * as path from 'node:path';
-import { applyEnvOverrides } from './env-overrides';
+import { applyEnvOverrides, applyRuntimeEnv } from './env-overrides';
+import { readRuntimeBlockOf, type RuntimeSettings } from './runtime-settings';
 import { readSettings, type ServSettings } from './serv-settings';
 import {
   expectKnownKeys, expectList, expectMapping, expectString, fail, isUnset, itemAt, keyAt, optional, rootAt, type At,
@@ -39,6 +40,15 @@ export const SERV_CONFIG_MISSING_HINT = 'create it with "serv create app", or pa
 /** Reads, parses and validates a serv.config.yaml; a missing file is a SERV_CONFIG_NOT_FOUND error. */
 export function readServConfig(filePath: string, env: NodeJS.ProcessEnv = process.env): ServConfig {
   return parseServConfig(readConfigText(filePath, SERV_CONFIG_MISSING_HINT), filePath, env);
+}
+
+/**
+ * Reads only `settings.runtime` of a serv.config.yaml, with SERV_SEMI_SPACE_MB applied: what a launcher needs to start
+ * the serving process with the right V8 options before it loads anything else. Errors match readServConfig's.
+ */
+export function readRuntimeSettings(filePath: string, env: NodeJS.ProcessEnv = process.env): RuntimeSettings {
+  const document = parseYaml(readConfigText(filePath, SERV_CONFIG_MISSING_HINT), filePath);
+  return applyRuntimeEnv(readRuntimeBlockOf(document, filePath), env);
 }
 
 /** Parses and validates serv.config.yaml text; `file` names it in errors and anchors relative paths. */

@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import { onProtocolRegistered, registeredProtocols } from '../protocol/registry';
 import { SESSIONS_SETTING, type SessionSettingsInput } from '../sessions/session-settings';
+import { RUNTIME_SETTING, type RuntimeSettings } from './runtime-settings';
 import type { SettingSpec } from './setting-spec';
 import {
   expectBool, expectInt, expectKnownKeys, expectMapping, expectString, fail, isUnset, keyAt, type At,
@@ -37,6 +38,8 @@ export interface ServSettings {
   keepAliveTimeoutMs: number;
   /** Time in-flight requests and handlers get on shutdown, in milliseconds. Default 5000. */
   shutdownGraceMs: number;
+  /** How `serv launch` starts the serving process (V8's young generation); see RuntimeSettings. */
+  runtime: RuntimeSettings;
   /** HTTPS/WSS files; absent serves plain HTTP/WS. */
   tls?: TlsSettings;
   /** Cookie sessions (`settings.sessions`, docs/auth.md); absent leaves them off. */
@@ -57,6 +60,7 @@ const SERVER_KEYS: readonly SettingSpec[] = [
 ];
 const LIFECYCLE_KEYS: readonly SettingSpec[] = [
   { key: 'shutdown_grace_ms', field: 'shutdownGraceMs', defaultValue: 5000, read: (v, at) => expectInt(v, at, 0) },
+  RUNTIME_SETTING,
 ];
 
 /** Every settings row: the core's and each installed protocol's, in documentation order (`tls` is read apart). */

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 // The WebSocket settings keys belong to @serv/websocket; importing it installs them.
 import '@serv/websocket';
-import { defaultSettings, parseServConfig, readServConfig, type ServSettings } from '../../src/config';
+import { DEFAULT_SEMI_SPACE_MB, defaultSettings, parseServConfig, readServConfig, type ServSettings } from '../../src/config';
 import { configErrorFrom, fixturePath, fixtureText } from './helpers';
 
 const FILE = 'serv.config.yaml';
@@ -10,7 +10,7 @@ const SETTINGS_KEYS_TEXT =
   'origins, max_connections, max_connections_per_ip, trust_proxy, max_message_bytes, rate_limit_messages, ' +
   'rate_limit_interval_ms, heartbeat_interval_ms, heartbeat_timeout_ms, send_high_water_bytes, max_buffered_bytes, ' +
   'send_timeout_ms, message_timeout_ms, permessage_deflate, broker, presence_ttl_ms, store, history_max_per_room, ' +
-  'history_ttl_s, sessions, shutdown_grace_ms, tls';
+  'history_ttl_s, sessions, shutdown_grace_ms, runtime, tls';
 
 /** Parses a serv-config fixture as if it were ./serv.config.yaml, with an empty environment unless given. */
 function parseFixture(name: string, env: NodeJS.ProcessEnv = {}) {
@@ -82,6 +82,7 @@ describe('parseServConfig with valid files', () => {
       headersTimeoutMs: 2000,
       requestTimeoutMs: 4000,
       keepAliveTimeoutMs: 1500,
+      runtime: { semiSpaceMb: 128 },
       tls: { certFile: '/srv/app/certs/server.crt', keyFile: '/etc/serv/server.key' },
     });
   });
@@ -123,6 +124,7 @@ describe('parseServConfig with valid files', () => {
       headersTimeoutMs: 10000,
       requestTimeoutMs: 30000,
       keepAliveTimeoutMs: 5000,
+      runtime: { semiSpaceMb: DEFAULT_SEMI_SPACE_MB },
     });
   });
 });
