@@ -2,8 +2,8 @@
 'use strict';
 /**
  * `npm run bench`: runs every section (WebSocket echo, idle connections, HTTP, startup, sessions) against its baselines in one
- * go, prints a table per section with ratios from this run and the targets of issue 6, then appends the tables to
- * docs/benchmarks.md and the raw figures to scripts/bench/results/<date>.json (unless --no-write).
+ * go, prints a table per section with ratios from this run and the targets, then keeps the run in
+ * scripts/bench/results/<date>.md (+ raw .json) and as the "Latest run" of docs/benchmarks.md (unless --no-write).
  */
 
 const { parseArgs, UsageError, HELP } = require('./lib/args');
@@ -11,6 +11,7 @@ const { describeMachine, machineLine } = require('./lib/machine');
 const { renderRun, writeResults } = require('./lib/report');
 const { killAll } = require('./lib/processes');
 const { missingBenchDependencies, INSTALL_HINT } = require('./lib/bench-deps');
+const { renderSweep } = require('./lib/sweep');
 
 const SECTION_RUNNERS = {
   ws: () => require('./sections/ws-echo').runWsEcho,
@@ -55,11 +56,12 @@ async function main() {
     sections.push(result);
   }
   const run = { startedAt: startedAt.toISOString(), machine, options: opts, sections };
+  if (opts.semiSpaces.length > 0) run.sweep = renderSweep(sections, opts);
   const markdown = renderRun(run);
   process.stdout.write(`${markdown}\n`);
   if (opts.write) {
     const written = writeResults(run, markdown);
-    log(`bench: appended to ${written.docs}; raw figures in ${written.json}`);
+    log(`bench: run kept in ${written.markdown} (raw figures ${written.json}); latest run in ${written.docs}`);
   }
   return 0;
 }

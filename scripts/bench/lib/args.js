@@ -16,7 +16,9 @@ const HELP = `Usage: npm run bench -- [options]
   --room-members N   members of the broadcast room (default 1000; --quick 100); rooms needs Redis at 127.0.0.1:6379
   --peers            also run the echo and idle tests against a NestJS gateway and socket.io (opt-in install)
   --controls         also run bare ws with the for-await handler shape (echo and idle): prices the programming model
-  --no-write         print only: do not append to docs/benchmarks.md nor write scripts/bench/results/
+  --semi-space LIST  also run Serv with these young-generation sizes (MB, comma-separated; "default" = Node's own),
+                     in every section but startup, and print a summary table per size (e.g. 16,32,64,128,default)
+  --no-write         print only: do not write scripts/bench/results/ nor the latest run in docs/benchmarks.md
   --help             this text
 `;
 
@@ -27,6 +29,16 @@ function positive(name, value) {
   const n = Number(value);
   if (!Number.isFinite(n) || n <= 0) throw new UsageError(`${name} must be a positive number, got "${value}"`);
   return n;
+}
+
+/** `16,32,default` → [16, 32, 'default']: powers of two up to 1024 (what settings.runtime.semi_space_mb accepts). */
+function semiSpaceList(text) {
+  return text.split(',').map((part) => part.trim()).filter(Boolean).map((part) => {
+    if (part === 'default') return part;
+    const n = Number(part);
+    if (!/^\d+$/.test(part) || n < 1 || n > 1024 || (n & (n - 1)) !== 0) throw new UsageError(`--semi-space takes powers of two from 1 to 1024 or "default", got "${part}"`);
+    return n;
+  });
 }
 
 /** Parses argv (without node and the script) into the bench options. */
@@ -53,6 +65,7 @@ function parseArgs(argv) {
       case '--runs': raw.runs = Math.floor(positive('--runs', value())); break;
       case '--pipeline': raw.pipeline = Math.floor(positive('--pipeline', value())); break;
       case '--room-members': raw.roomMembers = Math.floor(positive('--room-members', value()) / 2) * 2; break;
+      case '--semi-space': raw.semiSpaces = semiSpaceList(value()); break;
       default: throw new UsageError(`unknown option "${arg}"; see --help`);
     }
   }
@@ -69,6 +82,7 @@ function parseArgs(argv) {
     max: raw.max,
     peers: raw.peers,
     controls: raw.controls,
+    semiSpaces: raw.semiSpaces ?? [],
     write: raw.write,
     sections,
     durationMs,

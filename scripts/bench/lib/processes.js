@@ -5,6 +5,7 @@
  */
 
 const { spawn, execFileSync } = require('node:child_process');
+const fs = require('node:fs');
 const os = require('node:os');
 
 const live = new Set();
@@ -209,6 +210,30 @@ function spawnProcess(name, argv, options = {}) {
   return new BenchProcess(name, argv, options);
 }
 
+/**
+ * The process that actually serves for a launched `pid`: `serv launch` starts its server in a child process when the
+ * young generation of `settings.runtime` needs V8 options it was not started with, and stays as a relay. A process
+ * with exactly one child is such a relay; anything else serves itself. Linux only (elsewhere: `pid`).
+ */
+function servingPid(pid) {
+  try {
+    const children = fs.readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
+    return children.length === 1 ? Number(children[0]) : pid;
+  } catch {
+    return pid;
+  }
+}
+
+/** Resident set size of `pid` in bytes from /proc (no GC, no IPC: usable while the process is under load), or null. */
+function residentBytes(pid) {
+  try {
+    const match = /^VmRSS:\s+(\d+) kB/m.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Number(match[1]) * 1024 : null;
+  } catch {
+    return null;
+  }
+}
+
 /** Kills every child still alive (synchronously, for exit paths). */
 function killAll() {
   for (const child of live) {
@@ -229,4 +254,4 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
   });
 }
 
-module.exports = { spawnProcess, killAll, getCpuPlan, describeExit };
+module.exports = { spawnProcess, killAll, getCpuPlan, describeExit, servingPid, residentBytes };

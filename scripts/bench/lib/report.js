@@ -1,5 +1,8 @@
 'use strict';
-/** Turns a run into Markdown (stdout and docs/benchmarks.md) and JSON (scripts/bench/results/<date>.json). */
+/**
+ * Turns a run into Markdown and JSON: each run is kept as scripts/bench/results/<date>.md (committed: the history)
+ * and <date>.json (raw figures, local), and replaces the "Latest run" section at the end of docs/benchmarks.md.
+ */
 
 const fs = require('node:fs');
 const path = require('node:path');
@@ -15,6 +18,7 @@ function modeLabel(opts) {
   if (opts.max) parts.push('max');
   if (opts.peers) parts.push('peers');
   if (opts.controls) parts.push('controls');
+  if (opts.semiSpaces && opts.semiSpaces.length > 0) parts.push(`semi-space ${opts.semiSpaces.join(',')}`);
   if (opts.sections.length < Object.keys(SECTION_NUMBERS).length) parts.push(`only ${opts.sections.join(',')}`);
   return parts.length > 0 ? ` (${parts.join(', ')})` : '';
 }
@@ -46,22 +50,33 @@ function renderRun(run) {
   for (const section of run.sections) {
     for (const t of section.targets) targetRows.push([t.figure, t.target, t.measured, verdict(t.pass)]);
   }
-  lines.push('### Targets (issue 6)', '', markdownTable(['figure', 'target', 'measured (this run)', 'verdict'], targetRows), '');
+  lines.push('### Targets', '', markdownTable(['figure', 'target', 'measured (this run)', 'verdict'], targetRows), '');
+  if (run.sweep) lines.push('### Young generation sizes', '', run.sweep, '');
   for (const section of run.sections) {
     lines.push(`### ${SECTION_NUMBERS[section.id]}. ${section.title}`, '', section.markdown, '');
   }
   return lines.join('\n');
 }
 
-/** Appends the run to docs/benchmarks.md and writes the raw JSON; returns both paths. */
+const LATEST_HEADING = '## Latest run';
+
+/**
+ * Writes the run to scripts/bench/results/<date>.md and .json, and makes it the "Latest run" section of
+ * docs/benchmarks.md (everything from that heading to the end of the file is replaced); returns the three paths.
+ */
 function writeResults(run, markdown) {
   fs.mkdirSync(RESULTS_DIR, { recursive: true });
-  const json = path.join(RESULTS_DIR, `${run.startedAt.replace(/[:.]/g, '-')}.json`);
-  fs.writeFileSync(json, `${JSON.stringify(run, null, 2)}\n`);
-  fs.mkdirSync(path.dirname(DOCS_FILE), { recursive: true });
+  const stem = path.join(RESULTS_DIR, run.startedAt.replace(/[:.]/g, '-'));
+  fs.writeFileSync(`${stem}.json`, `${JSON.stringify(run, null, 2)}\n`);
+  fs.writeFileSync(`${stem}.md`, `${markdown.trim()}\n`);
   const existing = fs.existsSync(DOCS_FILE) ? fs.readFileSync(DOCS_FILE, 'utf8') : '# Benchmarks\n';
-  fs.writeFileSync(DOCS_FILE, `${existing.replace(/\n*$/, '\n\n')}${markdown.trim()}\n`);
-  return { docs: DOCS_FILE, json };
+  const at = existing.indexOf(`\n${LATEST_HEADING}\n`);
+  const head = at === -1 ? existing.replace(/\n*$/, '\n') : existing.slice(0, at + 1);
+  // One level down, so the run's own "## Run …" heading and its sections nest under "Latest run".
+  const body = markdown.trim().replace(/^(#+) /gm, '#$1 ');
+  const source = `From \`scripts/bench/results/${path.basename(stem)}.md\` (every run is kept there).`;
+  fs.writeFileSync(DOCS_FILE, `${head}\n${LATEST_HEADING}\n\n${source}\n\n${body}\n`);
+  return { docs: DOCS_FILE, markdown: `${stem}.md`, json: `${stem}.json` };
 }
 
 module.exports = { renderRun, writeResults };

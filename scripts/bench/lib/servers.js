@@ -6,7 +6,7 @@
 
 const fs = require('node:fs');
 const path = require('node:path');
-const { spawnProcess } = require('./processes');
+const { spawnProcess, servingPid } = require('./processes');
 const { writeBenchConfig } = require('./serv-config');
 const P = require('./paths');
 const { notInstalled, INSTALL_HINT } = require('./bench-deps');
@@ -58,8 +58,9 @@ const WS_SERVERS = {
     unavailable: () => null,
     command: ({ port }) => ({ argv: [process.execPath, path.join(P.SERVERS_DIR, 'ws-echo.js'), '--for-await-drop', '--port', String(port || 0)], cwd: P.BENCH_DIR }),
   },
+  // Launched as users launch it, so `settings.runtime` applies (`launched`): the default young generation.
   serv: {
-    id: 'serv', label: 'Serv echo chat', kind: 'serv', protocol: 'raw', wsPath: '/ws', echoPrefix: 'Echo: ',
+    id: 'serv', label: 'Serv echo chat', kind: 'serv', protocol: 'raw', wsPath: '/ws', echoPrefix: 'Echo: ', launched: true,
     unavailable: () => missingFile(P.CLI_BIN, 'the CLI is not built: run `npm run build`')
       || missingFile(path.join(P.ECHO_CHAT_DIR, 'serv.config.yaml'), 'the echo chat example is not written yet'),
     command: ({ port, configOverrides }) => ({
@@ -79,6 +80,38 @@ const WS_SERVERS = {
     command: ({ port }) => ({ argv: [process.execPath, path.join(P.SERVERS_DIR, 'peers', 'socketio-echo.js'), '--port', String(port || 0)], cwd: P.BENCH_DIR }),
   },
 };
+
+/**
+ * The semi-space size `serv launch` starts servers with by default (`settings.runtime.semi_space_mb`), read from the
+ * built @serv/core so the bench always compares against what users get; null when core is not built.
+ */
+function defaultSemiSpaceMb() {
+  try {
+    return require(path.join(P.REPO_ROOT, 'packages', 'core', 'dist', 'index.js')).DEFAULT_SEMI_SPACE_MB;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * A copy of `spec` whose server runs with V8's semi-space at `mb` MB (`'default'`: Node's own size). Serv's echo chat
+ * gets it the way users set it (SERV_SEMI_SPACE_MB, which `serv launch` applies); every other server gets the node
+ * flag itself (`--max-semi-space-size`), which is also what a program calling `createApp()` does.
+ */
+function withSemiSpace(spec, mb) {
+  const flags = mb === 'default' ? [] : [`--max-semi-space-size=${mb}`];
+  return {
+    ...spec,
+    id: `${spec.id}@${mb}`,
+    label: `${spec.label}, semi-space ${mb === 'default' ? "Node's default" : `${mb} MB`}`,
+    semiSpace: mb,
+    command: (options) => {
+      const command = spec.command(options);
+      if (spec.launched) return { ...command, env: { ...(command.env || {}), SERV_SEMI_SPACE_MB: String(mb) } };
+      return { ...command, argv: [command.argv[0], ...flags, ...command.argv.slice(1)] };
+    },
+  };
+}
 
 /**
  * V8 flags every HTTP server runs with, alike. V8's memory reducer runs a full GC in a process that has been idle for
@@ -144,7 +177,8 @@ async function startServer(spec, options = {}) {
   });
   try {
     const match = await child.waitForLine(LISTENING, options.startTimeoutMs || START_TIMEOUT_MS, 'its "listening on http://HOST:PORT" line');
-    return { spec, child, port: Number(match[2]) };
+    // `pid` is the process that serves (CPU and memory are read there); `child` the one launched (and stopped).
+    return { spec, child, port: Number(match[2]), pid: servingPid(child.pid) };
   } catch (error) {
     await child.stop(1000);
     throw error;
@@ -153,8 +187,8 @@ async function startServer(spec, options = {}) {
 
 /** Reads the server's memory through the preloaded probe (after a full GC when exposed). */
 async function readMemory(server) {
-  const reply = await server.child.request({ type: 'mem' }, 'mem', 10000);
+  const reply = await server.child.request({ type: 'mem', pid: server.pid }, 'mem', 10000);
   return { ...reply.usage, gcExposed: reply.gcExposed };
 }
 
-module.exports = { WS_SERVERS, HTTP_SERVERS, AUTH_SERVERS, HTTP_V8_FLAGS, startServer, readMemory, probeEnv, LISTENING };
+module.exports = { WS_SERVERS, HTTP_SERVERS, AUTH_SERVERS, HTTP_V8_FLAGS, startServer, readMemory, probeEnv, LISTENING, withSemiSpace, defaultSemiSpaceMb };

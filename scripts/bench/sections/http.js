@@ -5,13 +5,24 @@
  * server's answer is checked first, so a fast 404 can never pass for a fast route.
  */
 
-const { HTTP_SERVERS, HTTP_V8_FLAGS, startServer } = require('../lib/servers');
+const { HTTP_SERVERS, HTTP_V8_FLAGS, startServer, withSemiSpace, defaultSemiSpaceMb } = require('../lib/servers');
 const { runLoad } = require('../lib/loadgen');
 const { cpuMeter } = require('../lib/proc-stat');
 const { interleave, medianResult, spread, formatSpread } = require('../lib/rounds');
 const { num, ratio, verdict, markdownTable, problemNotes } = require('../lib/table');
 
-const IDS = ['node-http', 'fastify', 'serv'];
+/**
+ * The servers of this run: both baselines at Node's defaults, Serv with the young generation `serv launch` gives it by
+ * default (its route class runs under `node -r register`, like a program calling createApp, so it gets the node flag),
+ * and with `--semi-space LIST` one more Serv row per size.
+ */
+function httpSpecs(opts) {
+  const base = HTTP_SERVERS.serv;
+  const launchDefault = defaultSemiSpaceMb() ?? 'default';
+  const serv = { ...withSemiSpace(base, launchDefault), id: 'serv', kind: 'serv', label: `${base.label} (semi-space ${launchDefault} MB, serv launch's default)` };
+  const sweep = opts.semiSpaces.map((mb) => ({ ...withSemiSpace(base, mb), kind: 'serv-variant' }));
+  return [HTTP_SERVERS['node-http'], HTTP_SERVERS.fastify, serv, ...sweep];
+}
 const TARGETS = { fastify: 1.0, 'node-http': 0.9 };
 const EXPECTED = { id: 42, name: 'user-42' };
 
@@ -42,7 +53,7 @@ async function measure(server, opts) {
   }, {
     timeoutMs: opts.durationMs + 60000,
     onPhase: (phase, loadPid) => {
-      if (phase === 'measure') meter = cpuMeter({ server: server.child.pid, load: loadPid });
+      if (phase === 'measure') meter = cpuMeter({ server: server.pid, load: loadPid });
       if (phase === 'drain' && meter) cpu = meter.stop();
     },
   });
@@ -59,8 +70,7 @@ async function measure(server, opts) {
 }
 
 /** Starts a server and checks its answer; a server that cannot start is "unavailable", a wrong answer "failed". */
-async function prepare(id) {
-  const spec = HTTP_SERVERS[id];
+async function prepare(spec) {
   const reason = spec.unavailable();
   if (reason) return { status: 'unavailable', reason };
   let server;
@@ -80,14 +90,16 @@ async function prepare(id) {
 
 /** Runs the HTTP comparison; returns the section result. */
 async function runHttp(opts, log) {
+  const specs = httpSpecs(opts);
+  const IDS = specs.map((spec) => spec.id);
   const prepared = {};
-  for (const id of IDS) prepared[id] = await prepare(id);
+  for (const spec of specs) prepared[spec.id] = await prepare(spec);
   const rows = [];
   try {
     const running = IDS.filter((id) => prepared[id].status === 'ok');
     const measured = await interleave(running, opts.rounds, (id) => measure(prepared[id].server, opts));
-    for (const id of IDS) {
-      const spec = HTTP_SERVERS[id];
+    for (const spec of specs) {
+      const id = spec.id;
       const row = { server: spec.label, serverId: id, kind: spec.kind };
       const m = measured[id];
       if (prepared[id].status !== 'ok') Object.assign(row, { status: prepared[id].status, reason: prepared[id].reason });
@@ -101,12 +113,14 @@ async function runHttp(opts, log) {
   }
   const byId = Object.fromEntries(rows.map((r) => [r.serverId, r]));
   const serv = byId.serv;
-  serv.ratios = {};
-  for (const baseId of Object.keys(TARGETS)) {
-    const base = byId[baseId];
-    if (serv.status === 'ok' && base.status === 'ok') {
-      serv.ratios[baseId] = serv.reqPerSec / base.reqPerSec;
-      if (serv.reqPerServerCpuSecond && base.reqPerServerCpuSecond) serv.cpuRatios = { ...serv.cpuRatios, [baseId]: serv.reqPerServerCpuSecond / base.reqPerServerCpuSecond };
+  for (const row of rows.filter((r) => r.kind === 'serv' || r.kind === 'serv-variant')) {
+    row.ratios = {};
+    for (const baseId of Object.keys(TARGETS)) {
+      const base = byId[baseId];
+      if (row.status === 'ok' && base.status === 'ok') {
+        row.ratios[baseId] = row.reqPerSec / base.reqPerSec;
+        if (row.reqPerServerCpuSecond && base.reqPerServerCpuSecond) row.cpuRatios = { ...row.cpuRatios, [baseId]: row.reqPerServerCpuSecond / base.reqPerServerCpuSecond };
+      }
     }
   }
   if (byId.fastify.status === 'ok' && byId['node-http'].status === 'ok') byId.fastify.ratios = { 'node-http': byId.fastify.reqPerSec / byId['node-http'].reqPerSec };
@@ -123,7 +137,7 @@ function render(rows, opts) {
       : '';
     return [r.server, num(r.reqPerSec), num(r.mbPerSec), formatSpread(r.spread, opts.rounds), num(r.p50Ms, 0), num(r.p99Ms, 0), num(r.serverCpuPercent, 0),
       num(r.reqPerServerCpuSecond), num(r.loadCpuPercent, 0), num(r.othersCpuPercent, 0),
-      r.serverId === 'node-http' ? 'baseline' : ratio(ratios['node-http']), r.serverId === 'fastify' ? 'baseline' : r.serverId === 'serv' ? ratio(ratios.fastify) : '',
+      r.serverId === 'node-http' ? 'baseline' : ratio(ratios['node-http']), r.serverId === 'fastify' ? 'baseline' : ratios.fastify !== undefined ? ratio(ratios.fastify) : '',
       r.cpuRatios ? `${ratio(r.cpuRatios['node-http'])}, ${ratio(r.cpuRatios.fastify)}` : '', target];
   });
   const note = `autocannon, ${opts.httpConnections} connections, no pipelining, ${opts.rounds} interleaved round(s) of ${opts.durationMs / 1000} s${opts.quick ? '' : ' each after a 1 s warm-up'}, median round reported; GET /users/42 answering {"id":42,"name":"user-42"} (checked before the run); latency has autocannon's 1 ms resolution; fastify with a response schema, as in its own benchmarks; every server runs with \`node ${HTTP_V8_FLAGS.join(' ')}\` (V8's idle-time GC otherwise slows whichever server it hits by ~20 % for good; see docs/benchmarks.md).`;

@@ -5,7 +5,7 @@
  * goes up to the descriptor limit over several source addresses and checks every connection is still held.
  */
 
-const { WS_SERVERS, startServer, readMemory } = require('../lib/servers');
+const { WS_SERVERS, startServer, readMemory, withSemiSpace } = require('../lib/servers');
 const { startLoad } = require('../lib/loadgen');
 const { fdLimits } = require('../lib/machine');
 const { sourceAddresses } = require('../lib/source-addresses');
@@ -28,8 +28,7 @@ function connectionCount(opts) {
   return { count: Math.min(limit - FD_MARGIN, MAX_BY_PORTS), limit };
 }
 
-async function measureServer(id, count, opts, addresses) {
-  const spec = WS_SERVERS[id];
+async function measureServer(spec, count, opts, addresses) {
   const server = await startServer(spec, {
     raiseFdLimit: opts.max,
     configOverrides: { max_connections: Math.max(50000, count + 1000) },
@@ -86,16 +85,19 @@ async function runIdle(opts, log) {
   const { count, limit } = connectionCount(opts);
   const addresses = await sourceAddresses();
   const ids = [RAW_BASE, EQUIV_BASE, 'serv', ...(opts.controls ? ['ws-await'] : []), ...(opts.peers ? ['nest', 'socketio'] : [])];
+  const specs = ids.map((id) => WS_SERVERS[id]);
+  // `--semi-space`: the echo chat at each young-generation size (kind 'serv-variant': printed, not judged).
+  specs.splice(3, 0, ...opts.semiSpaces.map((mb) => ({ ...withSemiSpace(WS_SERVERS.serv, mb), kind: 'serv-variant' })));
   const rows = [];
-  for (const id of ids) {
-    const spec = WS_SERVERS[id];
+  for (const spec of specs) {
+    const id = spec.id;
     const row = { server: spec.label, serverId: id, kind: spec.kind };
     const reason = spec.unavailable();
     if (reason) {
       Object.assign(row, { status: 'unavailable', reason });
     } else {
       try {
-        Object.assign(row, await measureServer(id, count, opts, addresses));
+        Object.assign(row, await measureServer(spec, count, opts, addresses));
       } catch (error) {
         Object.assign(row, { status: row.kind === 'serv' && /exited|listening/.test(error.message) ? 'unavailable' : 'failed', reason: error.message });
       }
