@@ -10,7 +10,7 @@
  *   `for await (const message of inbox) await send(…)`, over the smallest inbox that can feed such a loop. It prices
  *   that programming model on bare `ws`, with no Serv code involved;
  * - `--for-await-drop` (control): the same loop, but the message is dropped before the handler suspends, so the
- *   suspended function does not keep the last message alive (see docs/benchmarks.md, "Echo, 16 KiB").
+ *   suspended function does not keep the last message alive (see scripts/bench/results/2026-11-26-analysis.md).
  * Prints `Bench listening on http://HOST:PORT`.
  * Usage: node ws-echo.js [--port N] [--app-work | --for-await | --for-await-drop]
  */

@@ -40,20 +40,34 @@ function rejectThrough(resolve: (value: never) => void, error: unknown): void {
  * Inboxes holding a message for their parked reader, woken together once per event-loop turn (`setImmediate`).
  * Resuming every waiting handler in one microtask checkpoint, rather than one checkpoint per socket read, is what
  * lets `for await (const m of ws) await ws.send(…)` keep up with a callback-based `ws` server (see
- * docs/benchmarks.md). Order is kept: a held message is always read before anything queued after it.
+ * docs/performance.md). Order is kept: a held message is always read before anything queued after it.
  */
 let wakeList: Inbox[] = [];
 let wakeScheduled = false;
 
+/** Bytes held in the current batch (`wakeList`). */
+let batchBytes = 0;
+
 function wakeHeldReaders(): void {
   wakeScheduled = false;
+  deliverBatch();
+}
+
+/** Hand every held message over now: their readers resume together in the next microtask checkpoint. */
+function deliverBatch(): void {
+  batchBytes = 0;
   const list = wakeList;
   wakeList = [];
   for (let i = 0; i < list.length; i += 1) (list[i] as Inbox).deliverHeld();
 }
 
-/** Messages up to this size wait for the wake-up turn; larger ones cost far more than a microtask checkpoint. */
-const MAX_HELD_BYTES = 1024;
+/**
+ * A batch is handed over as soon as it would hold more than this many bytes, and resumes in the checkpoint of the read
+ * that filled it. Batching large messages too saves a checkpoint per message (50 connections × 16 KiB, one in
+ * flight, went from ~0.9× to ~1.1× bare ws), but holding a whole poll phase of them (500 × 16 KiB) held every reply
+ * back a turn (0.7×); 128 KiB (8 messages of 16 KiB, or all of 500 chat-sized ones) keeps both (docs/performance.md).
+ */
+const MAX_BATCH_BYTES = 128 * 1024;
 
 /** `bits`: the parked read's `Want` in the low two bits, then whether the held message is binary, then backlogged. */
 const WANT_MASK = 3;
@@ -142,19 +156,22 @@ export class Inbox implements AsyncIterableIterator<string | Buffer> {
   }
 
   /**
-   * Hand an arrived message to the waiting reader, or queue it. A small message for a parked reader is held until the
-   * wake-up turn, so readers woken by one message each are resumed together; a large one, or a second message in the
-   * same turn (a busy connection), is handed over at once and drained in this read's own microtask checkpoint, which
-   * keeps what a busy connection has in flight small.
+   * Hand an arrived message to the waiting reader, or queue it. A message for a parked reader is held until the
+   * wake-up turn, so readers woken by one message each are resumed together (a full batch goes at once); a second
+   * message in the same turn (a busy connection) is handed over at once and drained in this read's own microtask
+   * checkpoint, which keeps what a busy connection has in flight small.
    */
   push(data: Buffer, isBinary: boolean): void {
     if (this.held !== null) {
       this.deliverHeld();
     } else if (this.resolve !== null) {
-      if (data.length > MAX_HELD_BYTES) {
+      if (batchBytes + data.length > MAX_BATCH_BYTES) {
+        // The batch is full: hand it over now, this message with it, all resumed after this read.
+        deliverBatch();
         this.handOver(data, isBinary);
         return;
       }
+      batchBytes += data.length;
       this.held = data;
       this.bits = isBinary ? this.bits | HELD_BINARY : this.bits & ~HELD_BINARY;
       wakeList.push(this);

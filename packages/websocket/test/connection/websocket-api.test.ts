@@ -311,6 +311,23 @@ describe('WebSocket API', () => {
       expect(await Promise.all(loops)).toEqual(pairs.map((_, i) => [`a${i}`, `b${i}`]));
     });
 
+    it('delivers 16 KiB messages from many connections intact and in order, past a full wake-up batch', async () => {
+      // 20 × 16 KiB arriving together is more than one batch (128 KiB): the full batch goes early, the rest after it.
+      const pairs = await Promise.all(Array.from({ length: 20 }, () => open()));
+      const big = (tag: string): string => tag.padEnd(16 * 1024, tag);
+      const loops = pairs.map(async ({ ws }) => {
+        const seen: unknown[] = [];
+        for await (const message of ws) seen.push(message);
+        return seen;
+      });
+      pairs.forEach(({ client }, i) => {
+        void client.send(big(`a${i}`));
+        void client.send(big(`b${i}`));
+        void client.close();
+      });
+      expect(await Promise.all(loops)).toEqual(pairs.map((_, i) => [big(`a${i}`), big(`b${i}`)]));
+    });
+
     it('yields messages in order and ends quietly when the peer disconnects', async () => {
       const { ws, client } = await open();
       for (const text of ['Message 1', 'Message 2', 'Message 3']) await client.send(text);
