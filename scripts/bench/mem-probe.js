@@ -16,7 +16,9 @@ if (typeof process.send === 'function' && process.channel) {
       global.gc();
       global.gc();
     }
-    process.send({ type: 'mem', gcExposed, usage: process.memoryUsage() });
+    // The young generation's committed size (both semi-spaces): what settings.runtime.semi_space_mb lets grow.
+    const newSpace = require('node:v8').getHeapSpaceStatistics().find((space) => space.space_name === 'new_space');
+    process.send({ type: 'mem', gcExposed, usage: process.memoryUsage(), newSpaceBytes: newSpace ? newSpace.physical_space_size : null });
   });
   // The probe must never keep the server alive on its own.
   process.channel.unref();

@@ -188,7 +188,7 @@ async function startServer(spec, options = {}) {
 /** Reads the server's memory through the preloaded probe (after a full GC when exposed). */
 async function readMemory(server) {
   const reply = await server.child.request({ type: 'mem', pid: server.pid }, 'mem', 10000);
-  return { ...reply.usage, gcExposed: reply.gcExposed };
+  return { ...reply.usage, gcExposed: reply.gcExposed, newSpaceBytes: reply.newSpaceBytes ?? null };
 }
 
 module.exports = { WS_SERVERS, HTTP_SERVERS, AUTH_SERVERS, HTTP_V8_FLAGS, startServer, readMemory, probeEnv, LISTENING, withSemiSpace, defaultSemiSpaceMb };
