@@ -19,7 +19,7 @@ const { num, ratio, verdict, markdownTable, problemNotes } = require('../lib/tab
 function httpSpecs(opts) {
   const base = HTTP_SERVERS.serv;
   const launchDefault = defaultSemiSpaceMb() ?? 'default';
-  const serv = { ...withSemiSpace(base, launchDefault), id: 'serv', kind: 'serv', label: `${base.label} (semi-space ${launchDefault} MB, serv launch's default)` };
+  const serv = { ...withSemiSpace(base, launchDefault), id: 'serv', kind: 'serv', label: base.label };
   const sweep = opts.semiSpaces.map((mb) => ({ ...withSemiSpace(base, mb), kind: 'serv-variant' }));
   return [HTTP_SERVERS['node-http'], HTTP_SERVERS.fastify, serv, ...sweep];
 }
@@ -140,7 +140,7 @@ function render(rows, opts) {
       r.serverId === 'node-http' ? 'baseline' : ratio(ratios['node-http']), r.serverId === 'fastify' ? 'baseline' : ratios.fastify !== undefined ? ratio(ratios.fastify) : '',
       r.cpuRatios ? `${ratio(r.cpuRatios['node-http'])}, ${ratio(r.cpuRatios.fastify)}` : '', target];
   });
-  const note = `autocannon, ${opts.httpConnections} connections, no pipelining, ${opts.rounds} interleaved round(s) of ${opts.durationMs / 1000} s${opts.quick ? '' : ' each after a 1 s warm-up'}, median round reported; GET /users/42 answering {"id":42,"name":"user-42"} (checked before the run); latency has autocannon's 1 ms resolution; fastify with a response schema, as in its own benchmarks; every server runs with \`node ${HTTP_V8_FLAGS.join(' ')}\` (V8's idle-time GC otherwise slows whichever server it hits by ~20 % for good; see docs/benchmarks.md).`;
+  const note = `autocannon, ${opts.httpConnections} connections, no pipelining, ${opts.rounds} interleaved round(s) of ${opts.durationMs / 1000} s${opts.quick ? '' : ' each after a 1 s warm-up'}, median round reported; GET /users/42 answering {"id":42,"name":"user-42"} (checked before the run); latency has autocannon's 1 ms resolution; fastify with a response schema, as in its own benchmarks; the Serv route class runs with the young generation \`serv launch\` gives a server by default (\`--max-semi-space-size=${defaultSemiSpaceMb() ?? 'Node default'}\`), the baselines with Node's; every server runs with \`node ${HTTP_V8_FLAGS.join(' ')}\` (V8's idle-time GC otherwise slows whichever server it hits by ~20 % for good; see docs/benchmarks.md).`;
   return `${note}\n\n${markdownTable(headers, body)}${problemNotes(rows)}`;
 }
 

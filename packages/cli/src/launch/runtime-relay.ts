@@ -1,7 +1,9 @@
 import { fork } from 'node:child_process';
 import { servBinPath } from './bin-path';
 import { launchArgv, type LaunchOptions } from './launch-options';
-import { SUPERVISED_ENV } from './serve';
+import { LISTENING_MESSAGE, SUPERVISED_ENV } from './serve';
+import { isMessage } from './shutdown-signal';
+import { noteNoTypeCheck } from './type-check-note';
 
 // Signals a terminal, a process manager or `kill` sends to `serv launch`. SIGUSR1 stays Node's (the inspector).
 const FORWARDED: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR2'];
@@ -29,12 +31,12 @@ export function runRuntimeRelay(options: LaunchOptions, execArgv: readonly strin
   const fromParent = (message: unknown): void => {
     if (child.connected) child.send(message as Parameters<typeof child.send>[0]);
   };
-  if (typeof process.send === 'function') {
-    process.on('message', fromParent);
-    child.on('message', (message) => {
-      if (process.connected) process.send?.(message);
-    });
-  }
+  if (typeof process.send === 'function') process.on('message', fromParent);
+  child.on('message', (message) => {
+    // The server is supervised, so the note a single server prints once it serves is this process's to print.
+    if (isMessage(message, LISTENING_MESSAGE)) noteNoTypeCheck(options.dev);
+    if (process.connected) process.send?.(message);
+  });
 
   return new Promise<number>((resolve) => {
     child.on('exit', (code, signal) => {
