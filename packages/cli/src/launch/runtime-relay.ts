@@ -6,7 +6,9 @@ import { isMessage } from './shutdown-signal';
 import { noteNoTypeCheck } from './type-check-note';
 
 // Signals a terminal, a process manager or `kill` sends to `serv launch`. SIGUSR1 stays Node's (the inspector).
-const FORWARDED: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR2'];
+// On Windows the console already delivers Ctrl+C to the child: this process only waits for it.
+const WINDOWS = process.platform === 'win32';
+const FORWARDED: readonly NodeJS.Signals[] = WINDOWS ? ['SIGINT'] : ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR2'];
 
 /**
  * Single-process `serv launch` when the serving process needs V8 options this one was not started with (the young
@@ -22,10 +24,12 @@ export function runRuntimeRelay(options: LaunchOptions, execArgv: readonly strin
     execArgv: [...execArgv],
     env: { ...process.env, [SUPERVISED_ENV]: '1' },
     stdio: 'inherit',
-    detached: true,
+    // POSIX: its own process group, so a terminal's Ctrl+C reaches the server once, through `forward`. Windows has no
+    // such groups (a detached child would get its own console) and delivers Ctrl+C to every process of the console.
+    detached: !WINDOWS,
   });
   const forward = (signal: NodeJS.Signals): void => {
-    if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+    if (!WINDOWS && child.exitCode === null && child.signalCode === null) child.kill(signal);
   };
   for (const signal of FORWARDED) process.on(signal, forward);
   const fromParent = (message: unknown): void => {
