@@ -9,13 +9,13 @@ import { expectKnownKeys, expectMapping, fail, isUnset, keyAt, rootAt, type At }
 export interface RuntimeSettings {
   /**
    * Largest size of one of the young generation's two semi-spaces, in MB (`node --max-semi-space-size`); 0 keeps
-   * Node's own default (16 MB on 64-bit machines). Default 64.
+   * Node's own default (16 MB on 64-bit machines). Default 32.
    */
   semiSpaceMb: number;
 }
 
 /** The semi-space size `serv launch` starts servers with when nothing says otherwise (chosen by docs/performance.md). */
-export const DEFAULT_SEMI_SPACE_MB = 64;
+export const DEFAULT_SEMI_SPACE_MB = 32;
 /** The largest semi-space size the setting accepts, in MB. */
 export const MAX_SEMI_SPACE_MB = 1024;
 
