@@ -1,4 +1,4 @@
-import { createApp, Get, Inject, loadProject, Logger, parseServConfig, Route, Session } from '@serv/core';
+import { createApp, displayPath, Get, Inject, loadProject, Logger, parseServConfig, Route, Session } from '@serv/core';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -43,7 +43,7 @@ describe('settings.sessions', () => {
 
   it('refuses to start without a secret, naming the file and key and how to make one', async () => {
     await expect(startWith('    store: memory\n')).rejects.toThrow(
-      `${join(dir, 'serv.config.yaml')}: settings.sessions.secret is missing: sessions need a signing secret of at least 32 bytes, written there or in SERV_SESSION_SECRET; ${MAKE_ONE}`,
+      `${displayPath(join(dir, 'serv.config.yaml'))}: settings.sessions.secret is missing: sessions need a signing secret of at least 32 bytes, written there or in SERV_SESSION_SECRET; ${MAKE_ONE}`,
     );
   });
 
@@ -54,7 +54,7 @@ describe('settings.sessions', () => {
   it('refuses a secret shorter than 32 bytes without quoting it', async () => {
     const error = await startWith('    secret: hunter2\n    store: memory\n').catch((err: Error) => err);
     expect((error as Error).message).toBe(
-      `${join(dir, 'serv.config.yaml')}: settings.sessions.secret is 7 bytes long; a session secret must be at least 32 bytes (${MAKE_ONE})`,
+      `${displayPath(join(dir, 'serv.config.yaml'))}: settings.sessions.secret is 7 bytes long; a session secret must be at least 32 bytes (${MAKE_ONE})`,
     );
     expect((error as Error).message).not.toContain('hunter2');
     await expect(startWith(`    secret: ["${SECRET}", "short"]\n    store: memory\n`)).rejects.toThrow(
@@ -65,13 +65,13 @@ describe('settings.sessions', () => {
   it('refuses an unknown store kind, naming the file and key', () => {
     const file = join(dir, 'serv.config.yaml');
     expect(() => parseServConfig(`settings:\n  sessions:\n    secret: ${SECRET}\n    store: mongo\n`, file)).toThrow(
-      `${file}: settings.sessions.store must be "memory", "sqlite" or "redis", got "mongo"`,
+      `${displayPath(file)}: settings.sessions.store must be "memory", "sqlite" or "redis", got "mongo"`,
     );
     expect(() => parseServConfig(`settings:\n  sessions:\n    secret: ${SECRET}\n    store: { kind: postgres }\n`, file)).toThrow(
-      `${file}: settings.sessions.store.kind must be "memory", "sqlite" or "redis", got "postgres"`,
+      `${displayPath(file)}: settings.sessions.store.kind must be "memory", "sqlite" or "redis", got "postgres"`,
     );
     expect(() => parseServConfig(`settings:\n  sessions:\n    secret: ${SECRET}\n    cookie: x\n`, file)).toThrow(
-      `${file}: settings.sessions.cookie is not a known key; allowed keys: secret, store, cookie_name, max_age_s, secure, trusted_origins`,
+      `${displayPath(file)}: settings.sessions.cookie is not a known key; allowed keys: secret, store, cookie_name, max_age_s, secure, trusted_origins`,
     );
   });
 
