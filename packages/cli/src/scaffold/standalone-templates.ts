@@ -1,3 +1,5 @@
+import { tsconfigTemplate } from './templates';
+
 /** What the files of a standalone project depend on: versions picked by the CLI that writes them. */
 export interface StandaloneVersions {
   /** Version of @serv/cli, used for all three @serv packages (they are released together). */
@@ -35,21 +37,7 @@ export function standalonePackageJson(name: string, versions: StandaloneVersions
 }
 
 /** `tsconfig.json` of a standalone project: the options `serv launch` compiles with, over sources and tests. */
-export const STANDALONE_TSCONFIG = `{
-  "compilerOptions": {
-    "target": "ES2022",
-    "module": "commonjs",
-    "strict": true,
-    "experimentalDecorators": true,
-    "emitDecoratorMetadata": true,
-    "esModuleInterop": true,
-    "skipLibCheck": true,
-    "types": ["node"],
-    "noEmit": true
-  },
-  "include": ["extensions/**/*.ts", "test/**/*.ts"]
-}
-`;
+export const STANDALONE_TSCONFIG = tsconfigTemplate(['extensions/**/*.ts', 'test/**/*.ts'], ['node']);
 
 /** `.gitignore` of a standalone project. */
 export const STANDALONE_GITIGNORE = 'node_modules/\n';

@@ -18,8 +18,13 @@ settings:
 `;
 }
 
-/** A tsconfig.json for editors: the options `serv launch` compiles with (decorator metadata on). */
-export const APP_TSCONFIG_TEMPLATE = `{
+/**
+ * A tsconfig.json with the options `serv launch` compiles with (decorator metadata on), over `include`; `types`
+ * pins the ambient type packages (a standalone project lists `node`).
+ */
+export function tsconfigTemplate(include: readonly string[], types?: readonly string[]): string {
+  const typesLine = types === undefined ? '' : `    "types": ${JSON.stringify(types).replace(/,/g, ', ')},\n`;
+  return `{
   "compilerOptions": {
     "target": "ES2022",
     "module": "commonjs",
@@ -28,11 +33,15 @@ export const APP_TSCONFIG_TEMPLATE = `{
     "emitDecoratorMetadata": true,
     "esModuleInterop": true,
     "skipLibCheck": true,
-    "noEmit": true
+${typesLine}    "noEmit": true
   },
-  "include": ["extensions/**/*.ts"]
+  "include": ${JSON.stringify(include).replace(/,/g, ', ')}
 }
 `;
+}
+
+/** A tsconfig.json for editors of an app made by `serv create app`. */
+export const APP_TSCONFIG_TEMPLATE = tsconfigTemplate(['extensions/**/*.ts']);
 
 /** `extension.yaml` of a new extension. */
 export function extensionYamlTemplate(name: NameForms, meta: { description: string; author: string }): string {
