@@ -26,14 +26,24 @@ export interface LaunchedExample {
   stop(): Promise<number | null>;
 }
 
+/** Where and how to launch (the echo example by default; the room chat's tests launch a copy of theirs). */
+export interface LaunchOptions {
+  /** The folder to run `serv launch` in (default: this example's folder). */
+  cwd?: string;
+  /** More `serv launch` arguments, e.g. `['--config', 'serv.production.yaml']`. */
+  args?: readonly string[];
+  /** Variables added to the environment. */
+  env?: Readonly<Record<string, string>>;
+}
+
 /**
  * Launches the example as the README says (`serv launch` in the example folder, here with `--port`) and resolves
  * once the CLI prints its `Serv listening on http://…` line; rejects with the CLI's output if it exits first.
  */
-export function launchExample(port = 0): Promise<LaunchedExample> {
-  const child = spawn(process.execPath, [CLI_BIN, 'launch', '--port', String(port)], {
-    cwd: EXAMPLE_DIR,
-    env: { ...process.env, NO_COLOR: '1' },
+export function launchExample(port = 0, options: LaunchOptions = {}): Promise<LaunchedExample> {
+  const child = spawn(process.execPath, [CLI_BIN, 'launch', '--port', String(port), ...(options.args ?? [])], {
+    cwd: options.cwd ?? EXAMPLE_DIR,
+    env: { ...process.env, NO_COLOR: '1', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
