@@ -2,6 +2,7 @@ import { displayPath, errorText } from '../config/config-error';
 import { ServError } from '../errors/serv-error';
 import type { BaseContext } from '../http/base-context';
 import type { Logger } from '../logging/logger';
+import { LruCache } from './lru-cache';
 import { MemorySessionStore } from './memory-store';
 import { RedisSessionStore } from './redis-store';
 import { Session, type SessionBackend } from './session';
@@ -10,7 +11,10 @@ import type { SessionStore } from './session-store';
 import { newSessionId, signSessionId, verifySessionCookie } from './signed-cookie';
 import { SqliteSessionStore } from './sqlite-store';
 
-const VERIFIED_CACHE_SIZE = 10_000;
+/** Verified cookies one process remembers (least recently used forgotten first). */
+export const VERIFIED_CACHE_SIZE = 10_000;
+/** Longer `Cookie` headers are remembered by the session cookie's value alone, which keeps the cache small. */
+const HEADER_KEY_MAX = 1024;
 
 /** How a cookie gets written back: the manager decides what, the HTTP stage knows where. */
 export interface CookieWriter {
@@ -24,7 +28,7 @@ export interface CookieWriter {
  */
 export class SessionManager implements SessionBackend {
   private readonly connections = new Map<string, Set<BaseContext>>();
-  private readonly verified = new Map<string, string>();
+  private readonly verified = new LruCache<string, string>(VERIFIED_CACHE_SIZE);
 
   constructor(
     readonly settings: SessionSettings,
@@ -61,17 +65,26 @@ export class SessionManager implements SessionBackend {
 
   /** The signed session id of a request's cookie, or undefined (no cookie, or tampered: then it is anonymous). */
   idOf(ctx: BaseContext): string | undefined {
+    // A signature checked once stays checked (the secrets never change while the app runs): one HMAC per session,
+    // not per request. A browser sends the same `Cookie` header request after request, so the whole header is the
+    // key (no parsing either); the cache is bounded, and only genuine cookies get in, so forged ones cannot grow it.
+    const header = ctx.header('cookie');
+    if (header === undefined) return undefined;
+    const byHeader = header.length <= HEADER_KEY_MAX;
+    if (byHeader) {
+      const known = this.verified.get(header);
+      if (known !== undefined) return known;
+    }
     const value = ctx.cookies[this.settings.cookieName];
     if (value === undefined) return undefined;
-    // A signature checked once stays checked (the secrets never change while the app runs): one HMAC per session,
-    // not per request. Bounded, and only genuine cookies get in, so a flood of forged ones cannot grow it.
-    const known = this.verified.get(value);
-    if (known !== undefined) return known;
-    const id = verifySessionCookie(value, this.settings.secret);
-    if (id !== undefined) {
-      if (this.verified.size >= VERIFIED_CACHE_SIZE) this.verified.clear();
-      this.verified.set(value, id);
+    // (A header value never holds a line feed, so the two kinds of key cannot meet.)
+    const key = byHeader ? header : `\n${value}`;
+    if (!byHeader) {
+      const known = this.verified.get(key);
+      if (known !== undefined) return known;
     }
+    const id = verifySessionCookie(value, this.settings.secret);
+    if (id !== undefined) this.verified.set(key, id);
     return id;
   }
 

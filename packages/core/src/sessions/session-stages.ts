@@ -7,6 +7,7 @@ import type { BaseContext } from '../http/base-context';
 import type { RequestContext } from '../http/request-context';
 import type { Logger } from '../logging/logger';
 import { meta } from '../metadata/store';
+import { toResponse } from '../http/responses';
 import type { RouteRecord } from '../routing/route-record';
 import type { GuardCheck } from '../guards/compile-guards';
 import { crossSiteHandshakeProblem, crossSiteRequestProblem } from './origin-check';
@@ -27,6 +28,43 @@ export function sessionStage(manager: SessionManager): HttpMiddleware {
     ctx.attachSession(session);
     await next();
     await manager.commit(session, cookieWriter(ctx, manager));
+  };
+}
+
+/**
+ * The same stages as {@link sessionStage} then {@link guardStage}, for a route with no other middleware, without the
+ * promise pipeline: a handler that changed nothing in the session has its value returned as it is (synchronously when
+ * the store, the guards and the handler answer synchronously), so the dispatcher writes it at once; a changed
+ * session is saved and its cookie written on the response before that response is returned. A refusal or a failing
+ * handler throws (or rejects) before anything is saved, as in the pipeline.
+ */
+export function directSessionHandler(invoke: Invoker, manager: SessionManager | undefined, check: GuardCheck | undefined): Invoker {
+  const settle = (ctx: RequestContext, session: Session | undefined, value: unknown): unknown => {
+    if (session === undefined || manager === undefined || session.change === 'none') return value;
+    const response = toResponse(value);
+    ctx.response = response;
+    return manager.commit(session, cookieWriter(ctx, manager)).then(() => response);
+  };
+  const run = (ctx: RequestContext, session: Session | undefined): unknown => {
+    const result = invoke(ctx);
+    return result instanceof Promise ? result.then((value) => settle(ctx, session, value)) : settle(ctx, session, result);
+  };
+  const guarded = (ctx: RequestContext, session: Session | undefined): unknown => {
+    const checked = check === undefined ? undefined : check(ctx);
+    return checked === undefined ? run(ctx, session) : checked.then(() => run(ctx, session));
+  };
+  if (manager === undefined) return (ctx) => guarded(ctx as RequestContext, undefined);
+  const trusted = manager.settings.trustedOrigins;
+  const attached = (ctx: RequestContext, session: Session): unknown => {
+    ctx.attachSession(session);
+    return guarded(ctx, session);
+  };
+  return (base) => {
+    const ctx = base as RequestContext;
+    const problem = crossSiteRequestProblem(ctx, ctx.method, trusted);
+    if (problem !== null) throw new ForbiddenError(problem);
+    const loaded = manager.load(ctx);
+    return loaded instanceof Promise ? loaded.then((session) => attached(ctx, session)) : attached(ctx, loaded);
   };
 }
 

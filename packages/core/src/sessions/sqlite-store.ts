@@ -1,7 +1,12 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { LruCache } from './lru-cache';
 import { requireDriver } from './require-driver';
 import { decodeRecord, encodeRecord, type SessionRecord, type SessionStore } from './session-store';
+import { WalStamp } from './wal-stamp';
+
+/** Sessions whose stored JSON one process keeps between requests (least recently used forgotten first). */
+export const SQLITE_READ_CACHE_SIZE = 10_000;
 
 // The slice of better-sqlite3's API this store uses (the package is an optional peer, so its types are not required).
 interface Statement {
@@ -19,11 +24,18 @@ type DatabaseConstructor = new (file: string) => Database;
 /**
  * Sessions in the app's SQLite file (`./data/serv.db` by default, shared with other stores of the app) in the
  * `serv_sessions` table, in WAL mode so that several processes on one machine share it; they survive a restart.
+ *
+ * Reads are kept in memory while nobody commits: before each read the WAL-index header says whether any process
+ * committed anything since the last look (a {@link WalStamp}); if so, everything kept is dropped and the row is read
+ * again. A logout, a change or a regenerate() on another worker is therefore seen by the very next request here, and
+ * expiry is checked against the kept `expires_at`. Without a readable WAL index nothing is kept.
  */
 export class SqliteSessionStore implements SessionStore {
   private db: Database | undefined;
   private statements: { get: Statement; set: Statement; del: Statement; prune: Statement } | undefined;
   private writes = 0;
+  private stamp: WalStamp | undefined;
+  private readonly kept = new LruCache<string, { json: string; expiresAt: number }>(SQLITE_READ_CACHE_SIZE);
 
   constructor(
     private readonly file: string,
@@ -49,24 +61,41 @@ export class SqliteSessionStore implements SessionStore {
       prune: db.prepare('DELETE FROM serv_sessions WHERE expires_at <= ?'),
     };
     this.statements.prune.run(Date.now());
+    this.stamp = WalStamp.open(this.file);
   }
 
   get(id: string): SessionRecord | undefined {
-    const row = this.ready().get.get(id, Date.now()) as { data: string; expires_at: number } | undefined;
-    return row === undefined ? undefined : decodeRecord(row.data, row.expires_at);
+    const statements = this.ready();
+    const now = Date.now();
+    // The stamp is read before the row: a commit landing in between makes the next look drop this read again.
+    if (this.stamp === undefined || !this.stamp.unchanged()) this.kept.clear();
+    else {
+      const kept = this.kept.get(id);
+      if (kept !== undefined) return kept.expiresAt > now ? decodeRecord(kept.json, kept.expiresAt) : undefined;
+    }
+    const row = statements.get.get(id, now) as { data: string; expires_at: number } | undefined;
+    if (row === undefined) return undefined;
+    if (this.stamp !== undefined) this.kept.set(id, { json: row.data, expiresAt: row.expires_at });
+    return decodeRecord(row.data, row.expires_at);
   }
 
   async set(id: string, record: SessionRecord): Promise<void> {
     const statements = this.ready();
+    this.kept.delete(id);
     statements.set.run(id, encodeRecord(record), record.expiresAt);
     if (++this.writes % 1000 === 0) statements.prune.run(Date.now());
   }
 
   async delete(id: string): Promise<void> {
-    this.ready().del.run(id);
+    const statements = this.ready();
+    this.kept.delete(id);
+    statements.del.run(id);
   }
 
   async close(): Promise<void> {
+    this.stamp?.close();
+    this.stamp = undefined;
+    this.kept.clear();
     this.db?.close();
     this.db = undefined;
     this.statements = undefined;
