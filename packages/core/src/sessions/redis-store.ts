@@ -51,13 +51,18 @@ export class RedisSessionStore implements SessionStore {
 
   async get(id: string): Promise<SessionRecord | undefined> {
     const key = this.key(id);
-    const [text, ttl] = await Promise.all([this.client.get(key), this.client.pTTL(key)]);
-    if (text === null || ttl <= 0) return undefined;
-    return decodeRecord(text, Date.now() + ttl);
+    // One command: the value carries its expiry (the key expires at the same instant, PXAT).
+    const text = await this.client.get(key);
+    if (text === null) return undefined;
+    const record = decodeRecord(text);
+    if (record !== undefined) return record.expiresAt > Date.now() ? record : undefined;
+    // A value written before the expiry was part of it: ask the key's own.
+    const ttl = await this.client.pTTL(key);
+    return ttl <= 0 ? undefined : decodeRecord(text, Date.now() + ttl);
   }
 
   async set(id: string, record: SessionRecord): Promise<void> {
-    await this.client.set(this.key(id), encodeRecord(record), { PXAT: record.expiresAt });
+    await this.client.set(this.key(id), encodeRecord(record, true), { PXAT: record.expiresAt });
   }
 
   async delete(id: string): Promise<void> {

@@ -22,13 +22,15 @@ export interface SessionStore {
   close(): Promise<void>;
 }
 
-/** A record's data as the JSON a shared store keeps. */
-export function encodeRecord(record: SessionRecord): string {
-  return JSON.stringify({ user: record.user, data: record.data });
+/** A record's data as the JSON a shared store keeps; `withExpiry` adds `expiresAt` (for stores without a column for it). */
+export function encodeRecord(record: SessionRecord, withExpiry = false): string {
+  return JSON.stringify(withExpiry ? { user: record.user, data: record.data, expiresAt: record.expiresAt } : { user: record.user, data: record.data });
 }
 
-/** The inverse of {@link encodeRecord}. */
-export function decodeRecord(text: string, expiresAt: number): SessionRecord {
-  const parsed = JSON.parse(text) as { user?: unknown; data?: Record<string, unknown> };
-  return { user: parsed.user ?? undefined, data: parsed.data ?? {}, expiresAt };
+/** The inverse of {@link encodeRecord}; without `expiresAt`, the one in the JSON (undefined when it holds none). */
+export function decodeRecord(text: string, expiresAt?: number): SessionRecord | undefined {
+  const parsed = JSON.parse(text) as { user?: unknown; data?: Record<string, unknown>; expiresAt?: unknown };
+  const expiry = expiresAt ?? (typeof parsed.expiresAt === 'number' ? parsed.expiresAt : undefined);
+  if (expiry === undefined) return undefined;
+  return { user: parsed.user ?? undefined, data: parsed.data ?? {}, expiresAt: expiry };
 }

@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createClient } from 'redis';
+import { newSessionId, signSessionId } from '../../src/sessions/signed-cookie';
 import { SECRET, sessionCookie } from './helpers';
 
 @Route('/')
@@ -139,6 +140,31 @@ describe('the Redis session store', () => {
       expect((await a.get('/me', { headers: { cookie } })).json()).toEqual({ user: null });
     } finally {
       await Promise.all([a.close(), b.close()]);
+    }
+  });
+
+  it('keeps the expiry inside the value (one GET per read), and still reads values stored without it', async () => {
+    if (!available) return;
+    const sessions = { secret: SECRET, store: { kind: 'redis' as const, url: 'redis://127.0.0.1:6379', keyPrefix: prefix } };
+    const client = createTestClient(app(sessions));
+    const redis = createClient({ url: 'redis://127.0.0.1:6379' });
+    await redis.connect();
+    try {
+      const cookie = sessionCookie(await client.post('/login')) as string;
+      const key = `${prefix}session:${decodeURIComponent(cookie.split('=')[1] as string).split('.')[0] as string}`;
+      const stored = JSON.parse((await redis.get(key)) as string) as { expiresAt: number };
+      expect(stored.expiresAt).toBe(await redis.pExpireTime(key));
+      // An older value: no expiresAt inside, the key's own expiry is the session's.
+      const id = newSessionId();
+      await redis.set(`${prefix}session:${id}`, JSON.stringify({ user: { name: 'old' }, data: {} }), { PX: 60_000 });
+      const oldCookie = `serv_session=${signSessionId(id, SECRET)}`;
+      expect((await client.get('/me', { headers: { cookie: oldCookie } })).json()).toEqual({ user: { name: 'old' } });
+      // A value whose inner expiry has passed is gone even if the key lingered.
+      await redis.set(key, JSON.stringify({ ...stored, expiresAt: Date.now() - 1 }), { PX: 60_000 });
+      expect((await client.get('/me', { headers: { cookie } })).json()).toEqual({ user: null });
+    } finally {
+      await redis.quit();
+      await client.close();
     }
   });
 
