@@ -148,16 +148,16 @@ const HTTP_SERVERS = {
 const servAuthUnavailable = () => missingFile(P.CLI_REGISTER, 'the CLI TypeScript loader is not built: run `npm run build`')
   || missingFile(path.join(P.REPO_ROOT, 'packages', 'core', 'dist', 'index.js'), '@serv/core is not built: run `npm run build`');
 
-/** Sessions section: the same `GET /users/42` with neither session nor guard, and guarded + session-reading. */
+/** Sessions section: the same `GET /users/42` with neither session nor guard, and guarded + session-reading per store. */
+const authServer = (id, label, kind, extra) => ({
+  id, label, kind, unavailable: servAuthUnavailable,
+  command: () => ({ argv: [process.execPath, ...HTTP_V8_FLAGS, '-r', P.CLI_REGISTER, path.join(P.SERVERS_DIR, 'serv-auth.ts'), ...extra], cwd: P.REPO_ROOT }),
+});
 const AUTH_SERVERS = {
-  plain: {
-    id: 'plain', label: 'Serv route, no session, no guard', kind: 'baseline', unavailable: servAuthUnavailable,
-    command: () => ({ argv: [process.execPath, ...HTTP_V8_FLAGS, '-r', P.CLI_REGISTER, path.join(P.SERVERS_DIR, 'serv-auth.ts')], cwd: P.REPO_ROOT }),
-  },
-  sessions: {
-    id: 'sessions', label: 'Serv route, SQLite session + guard', kind: 'serv', unavailable: servAuthUnavailable,
-    command: () => ({ argv: [process.execPath, ...HTTP_V8_FLAGS, '-r', P.CLI_REGISTER, path.join(P.SERVERS_DIR, 'serv-auth.ts'), '--sessions'], cwd: P.REPO_ROOT }),
-  },
+  plain: authServer('plain', 'Serv route, no session, no guard', 'baseline', []),
+  sqlite: authServer('sqlite', 'Serv route, SQLite session + guard', 'serv', ['--sessions', '--store', 'sqlite']),
+  memory: authServer('memory', 'Serv route, memory session + guard', 'serv', ['--sessions', '--store', 'memory']),
+  redis: authServer('redis', 'Serv route, Redis session + guard', 'serv', ['--sessions', '--store', 'redis']),
 };
 
 /**
