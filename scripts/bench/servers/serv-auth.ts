@@ -10,7 +10,9 @@ import 'reflect-metadata';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createApp, Get, Inject, Param, Post, Route, Session, UnauthorizedError, UseGuards, type HandlerContext } from '@serv/core';
+import {
+  createApp, Get, Inject, Param, Post, Route, Session, UnauthorizedError, UseGuards, type HandlerContext, type SessionStoreSettings,
+} from '@serv/core';
 import { WebSocket, WebSocketRoute } from '@serv/websocket';
 
 /** The guard under test: a signed-in visitor or 401. */
@@ -61,14 +63,12 @@ function option(name: string, fallback: string): string {
   return at < 0 || at + 1 >= process.argv.length ? fallback : (process.argv[at + 1] as string);
 }
 
-function storeSettings(kind: string, dir: string | undefined): SessionStoreOption {
+function storeSettings(kind: string, dir: string | undefined): SessionStoreSettings {
   if (kind === 'memory') return { kind: 'memory' };
   if (kind === 'redis') return { kind: 'redis', url: option('--redis-url', 'redis://127.0.0.1:6379'), keyPrefix: `serv-bench-auth-${process.pid}-${Date.now()}:` };
   if (kind === 'sqlite') return { kind: 'sqlite', path: join(dir as string, 'serv.db') };
   throw new Error(`--store takes memory, sqlite or redis, got "${kind}"`);
 }
-
-type SessionStoreOption = NonNullable<NonNullable<Parameters<typeof createApp>[0]['settings']>['sessions']>['store'];
 
 /** Deletes the keys a Redis run left behind (its own prefix only). */
 async function dropRedisKeys(url: string, prefix: string): Promise<void> {
@@ -93,7 +93,7 @@ async function main(): Promise<void> {
   const { port } = await app.listen({ host: '127.0.0.1', port: 0 });
   process.on('SIGTERM', () => {
     void app.close()
-      .then(() => (store !== undefined && store.kind === 'redis' ? dropRedisKeys(store.url as string, store.keyPrefix as string) : undefined))
+      .then(() => (store !== undefined && store.kind === 'redis' ? dropRedisKeys(store.url, store.keyPrefix) : undefined))
       .finally(() => {
         if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
         process.exit(0);
