@@ -72,9 +72,10 @@ const EXPECTED: Array<{ section: string; column: string; key: string; servers: s
     key: 'cell',
     servers: [
       'HTTP GET /users/42, no session, no guard',
-      'HTTP GET /users/42, guard + SQLite session read',
+      'HTTP GET /users/42, guard + SQLite session read (default store)',
+      'HTTP GET /users/42, guard + memory session read',
       'WebSocket handshakes, no cookie',
-      'WebSocket handshakes, session cookie (store read + origin check)',
+      'WebSocket handshakes, session cookie (SQLite read + origin check)',
     ],
   },
 ];
