@@ -196,9 +196,12 @@ export class RoomHistory {
     try {
       const upTo = Math.min(...order.held.keys());
       const [position, page] = await Promise.all([this.store.position(room), this.store.read(room, order.next - 1, upTo, upTo - order.next)]);
-      for (const m of page) order.held.set(m.offset, Buffer.from(envelopeText(room, m.offset, position?.epoch ?? '', m.at, m.data)));
-      // Whatever the store no longer has (retention) cannot come: move on to what is here.
-      if (!order.held.has(order.next)) order.next = Math.min(...order.held.keys());
+      // Live deliveries may have moved `next` on while the store was read: what they delivered is not taken again.
+      for (const m of page) {
+        if (m.offset >= order.next) order.held.set(m.offset, Buffer.from(envelopeText(room, m.offset, position?.epoch ?? '', m.at, m.data)));
+      }
+      // Whatever the store no longer has (retention) cannot come: move on (never back) to what is here.
+      if (order.held.size > 0 && !order.held.has(order.next)) order.next = Math.max(order.next, Math.min(...order.held.keys()));
     } catch {
       // The store is away: keep holding; the next arrival re-arms the wait.
     } finally {
