@@ -1,4 +1,4 @@
-import { WebSocket as WsWebSocket, type RawData, type Server } from 'ws';
+import { WebSocket as WsWebSocket, type Server } from 'ws';
 
 /** What a raw `ws` socket reports to the Serv connection that owns it. */
 export interface RawSocketOwner {
@@ -9,38 +9,57 @@ export interface RawSocketOwner {
 }
 
 /**
- * The `ws` socket class the hub's servers construct (`WebSocket` server option): a declared `owner` field keeps the
- * back-reference in-object, where adding a property later would grow every socket's property store.
+ * The `ws` socket class the hub's servers construct (`WebSocket` server option). A declared `owner` field keeps the
+ * back-reference in-object (adding a property later would grow every socket's property store), and `emit` hands the
+ * four events a connection needs (message, pong, error, close) straight to the owner: no listener per socket, so an
+ * idle connection carries an empty `_events` object instead of a four-listener table (~250 bytes of heap per
+ * connection, docs/performance.md), and a message skips `EventEmitter`'s dispatch. Listeners added by anyone else
+ * still run, after the owner.
  */
 export class OwnedRawSocket extends WsWebSocket {
   /** The Serv connection this socket belongs to, set in the upgrade callback. */
-  owner: RawSocketOwner | null = null;
+  owner: RawSocketOwner | null = withoutListenerTable(this);
+
+  // `ws` emits these with at most two arguments; other events (and any other listeners) go through EventEmitter.
+  override emit(event: string | symbol, a?: unknown, b?: unknown): boolean {
+    const owner = this.owner;
+    if (owner !== null) {
+      switch (event) {
+        case 'message':
+          owner.message(a as Buffer, b as boolean);
+          break;
+        case 'pong':
+          owner.pong();
+          break;
+        case 'error':
+          owner.rawError(a as Error);
+          break;
+        case 'close':
+          owner.rawClose(a as number, b as Buffer);
+          break;
+        default:
+          return super.emit(event, ...(Array.prototype.slice.call(arguments, 1) as unknown[]));
+      }
+      return this.listenerCount(event) === 0 || super.emit(event, a, b);
+    }
+    return super.emit(event, ...(Array.prototype.slice.call(arguments, 1) as unknown[]));
+  }
+}
+
+/**
+ * Drop the empty listener table EventEmitter gave the new socket (a dictionary-mode object, ~180 bytes): Node's
+ * EventEmitter creates it again on the first `on()`, and `emit` and `listenerCount` accept none. A serving socket's
+ * events go to its owner, so it never gets a listener. Returns null: the owner's initial value.
+ */
+function withoutListenerTable(socket: OwnedRawSocket): null {
+  (socket as unknown as { _events: undefined })._events = undefined;
+  return null;
 }
 
 /** A `ws` server (noServer mode) that builds `OwnedRawSocket`s. */
 export type RawSocketServer = Server<typeof OwnedRawSocket>;
 
-/** Attach the shared listeners (no closures per connection: `ws` calls them with `this` = the raw socket). */
+/** Route the socket's events to `owner` (inside the upgrade callback, before any frame can be parsed: ws issue #1322). */
 export function listenToRawSocket(raw: OwnedRawSocket, owner: RawSocketOwner): void {
   raw.owner = owner;
-  raw.on('message', onMessage as (data: RawData, isBinary: boolean) => void);
-  raw.on('pong', onPong as () => void);
-  raw.on('error', onError as (error: Error) => void);
-  raw.on('close', onClose as (code: number, reason: Buffer) => void);
-}
-
-function onMessage(this: OwnedRawSocket, data: Buffer, isBinary: boolean): void {
-  (this.owner as RawSocketOwner).message(data, isBinary);
-}
-
-function onPong(this: OwnedRawSocket): void {
-  (this.owner as RawSocketOwner).pong();
-}
-
-function onError(this: OwnedRawSocket, error: Error): void {
-  (this.owner as RawSocketOwner).rawError(error);
-}
-
-function onClose(this: OwnedRawSocket, code: number, reason: Buffer): void {
-  (this.owner as RawSocketOwner).rawClose(code, reason);
 }
