@@ -10,6 +10,8 @@ const os = require('node:os');
 
 const live = new Set();
 const TAIL_LINES = 40;
+/** How long an exited child's pipes may take to deliver its last output before the exit is reported anyway. */
+const OUTPUT_GRACE_MS = 1000;
 
 /** How servers and load generators are spread over cores on this machine. */
 function cpuPlan() {
@@ -58,19 +60,31 @@ class BenchProcess {
       stdio: options.ipc ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],
     });
     live.add(this);
+    // 'exit' can come before the child's last output has been read from its pipes (a crash's stack trace on stderr):
+    // the exit is only reported once both pipes ended (or after OUTPUT_GRACE_MS), so error messages carry that output.
+    const outputEnded = Promise.all([this.proc.stdout, this.proc.stderr].map((stream) => new Promise((resolve) => stream.once('close', resolve))));
+    let reported = false;
+    const report = (exited, resolve) => {
+      if (reported) return;
+      reported = true;
+      this.exited = exited;
+      live.delete(this);
+      for (const waiter of this.lineWaiters) waiter.onExit();
+      resolve(this.exited);
+    };
     this.exitPromise = new Promise((resolve) => {
       this.proc.on('exit', (code, signal) => {
-        this.exited = { code, signal };
         live.delete(this);
-        for (const waiter of this.lineWaiters) waiter.onExit();
-        resolve(this.exited);
+        let timer;
+        const grace = new Promise((done) => {
+          timer = setTimeout(done, OUTPUT_GRACE_MS);
+        });
+        void Promise.race([outputEnded, grace]).then(() => {
+          clearTimeout(timer);
+          report({ code, signal }, resolve);
+        });
       });
-      this.proc.on('error', (error) => {
-        this.exited = { code: null, signal: null, error };
-        live.delete(this);
-        for (const waiter of this.lineWaiters) waiter.onExit();
-        resolve(this.exited);
-      });
+      this.proc.on('error', (error) => report({ code: null, signal: null, error }, resolve));
     });
     for (const stream of [this.proc.stdout, this.proc.stderr]) {
       let pending = '';
@@ -84,6 +98,11 @@ class BenchProcess {
           newline = pending.indexOf('\n');
         }
         if (pending.length > 64 * 1024) pending = pending.slice(-1024);
+      });
+      // A last line without a newline still counts.
+      stream.on('end', () => {
+        if (pending !== '') this.onLine(pending);
+        pending = '';
       });
     }
   }
@@ -101,6 +120,7 @@ class BenchProcess {
   /** The child's recent output for error messages: from its first error line when there is one, else the last lines. */
   tailText(lines = 12) {
     const first = this.tail.findIndex((line) => /error/i.test(line));
+    if (this.tail.length === 0) return '(no output on stdout or stderr)';
     return (first === -1 ? this.tail.slice(-lines) : this.tail.slice(first, first + lines)).join('\n');
   }
 
@@ -148,13 +168,15 @@ class BenchProcess {
       const timer = setTimeout(() => finish(new Error(`${this.name} sent no "${replyType}" within ${timeoutMs} ms; last output:\n${this.tailText()}`)), timeoutMs);
       const finish = (error, reply) => {
         clearTimeout(timer);
+        if (done) return;
+        done = true;
         this.proc.off('message', onMessage);
-        this.proc.off('exit', onExit);
         if (error) reject(error);
         else resolve(reply);
       };
+      let done = false;
       this.proc.on('message', onMessage);
-      this.proc.on('exit', onExit);
+      void this.exitPromise.then(onExit);
       this.proc.send(message);
     });
   }
@@ -169,17 +191,19 @@ class BenchProcess {
       const timer = setTimeout(() => finish(new Error(`${this.name} sent no "${type}" within ${timeoutMs} ms; last output:\n${this.tailText()}`)), timeoutMs);
       const finish = (error, m) => {
         clearTimeout(timer);
+        if (done) return;
+        done = true;
         this.proc.off('message', onMessage);
-        this.proc.off('exit', onExit);
         if (error) reject(error);
         else resolve(m);
       };
+      let done = false;
       if (this.exited) {
         onExit();
         return;
       }
       this.proc.on('message', onMessage);
-      this.proc.on('exit', onExit);
+      void this.exitPromise.then(onExit);
     });
   }
 

@@ -37,7 +37,9 @@ const SERVERS = {
     command: () => ({ argv: [process.execPath, path.join(P.SERVERS_DIR, 'rooms-ws.js')], cwd: P.BENCH_DIR }) },
   serv: { label: 'Serv rooms.broadcast()', kind: 'serv', protocol: 'raw', path: '/room', unavailable: () => null,
     command: () => ({ argv: [process.execPath, '-r', P.CLI_REGISTER, SERV_ROOMS], cwd: P.REPO_ROOT }) },
-  socketio: { label: 'socket.io rooms', kind: 'peer', protocol: 'socketio', path: '/socket.io/', unavailable: () => peerMissing(['socket.io']),
+  // Two instances need the Redis adapter and its client too (an install made before they were added lacks them).
+  socketio: { label: 'socket.io rooms', kind: 'peer', protocol: 'socketio', path: '/socket.io/',
+    unavailable: (redis) => peerMissing(redis ? ['socket.io', '@socket.io/redis-adapter', 'redis'] : ['socket.io']),
     command: ({ redis, key } = {}) => ({
       argv: [process.execPath, path.join(P.SERVERS_DIR, 'peers', 'socketio-rooms.js'), ...(redis ? ['--redis', redis, '--key', key] : [])],
       cwd: P.BENCH_DIR,
@@ -96,7 +98,7 @@ async function compare(title, ids, instancesEach, redis, members, opts, log) {
   const rows = [];
   try {
     for (const id of ids) {
-      const reason = SERVERS[id].unavailable();
+      const reason = SERVERS[id].unavailable(redis);
       if (reason) {
         rows.push({ title, id, label: SERVERS[id].label, status: 'unavailable', reason });
         continue;
@@ -104,7 +106,7 @@ async function compare(title, ids, instancesEach, redis, members, opts, log) {
       try {
         running[id] = await startInstances(id, instancesEach, redis);
       } catch (error) {
-        rows.push({ title, id, label: SERVERS[id].label, status: 'unavailable', reason: redis ? `needs Redis at ${REDIS_URL}: ${error.message}` : error.message });
+        rows.push({ title, id, label: SERVERS[id].label, status: 'failed', reason: error.message });
       }
     }
     const measured = await interleave(Object.keys(running), opts.rounds, (id) => throughput(running[id], id, opts, members));
@@ -114,7 +116,7 @@ async function compare(title, ids, instancesEach, redis, members, opts, log) {
         ? { title, id, label: SERVERS[id].label, status: 'failed', reason: m.error.message }
         : { title, id, label: SERVERS[id].label, status: 'ok', ...medianResult(m.results, 'deliveriesPerSec'), spread: spread(m.results, 'deliveriesPerSec') };
       rows.push(row);
-      log(`  rooms ${title} ${row.label}: ${row.status === 'ok' ? `${num(row.deliveriesPerSec)} deliveries/s` : `${row.status}: ${row.reason.split('\n')[0]}`}`);
+      log(`  rooms ${title} ${row.label}: ${row.status === 'ok' ? `${num(row.deliveriesPerSec)} deliveries/s` : `${row.status}: ${oneLine(row.reason)}`}`);
     }
   } finally {
     await Promise.all(Object.values(running).map(stopAll));
@@ -170,11 +172,21 @@ async function runRooms(opts, log) {
   const redis = await compare(`2 instances via Redis, ${members / 2} + ${members / 2} members`, ['serv', ...(opts.peers ? ['socketio'] : [])], 2, true, members, opts, log);
   const lat = await latency(opts, log).catch((error) => {
     log(`  rooms latency: unavailable (${error.message.split('\n')[0]})`);
-    return { local: {}, remote: {}, addedP99Ms: null, reason: error.message.split('\n')[0] };
+    return { local: {}, remote: {}, addedP99Ms: null, reason: oneLine(error.message) };
   });
   const mem = await joinMemory(opts.roomIdle);
   log(`  rooms memory: ${num(mem.heapPerJoin, 0)} heap bytes per join over ${mem.count} connections`);
   return { id: 'rooms', title: 'Rooms', rows: [...single, ...redis], latency: lat, memory: mem, markdown: render(single, redis, lat, mem, opts), targets: targets(single, redis, lat, mem, opts.peers) };
+}
+
+/**
+ * A failure as one table cell: the message and the server's own output (its stderr: a missing module, a refused Redis
+ * connection), lines joined by ` ⏎ `, at most MAX_REASON_CHARS.
+ */
+const MAX_REASON_CHARS = 600;
+function oneLine(reason) {
+  const text = reason.split('\n').map((line) => line.trim()).filter(Boolean).join(' ⏎ ');
+  return text.length > MAX_REASON_CHARS ? `${text.slice(0, MAX_REASON_CHARS)}…` : text;
 }
 
 const byId = (rows, id) => rows.find((r) => r.id === id && r.status === 'ok');
@@ -198,7 +210,7 @@ function targets(single, redis, lat, mem, peers) {
 function render(single, redis, lat, mem, opts) {
   const headers = ['topology', 'server', 'deliveries/s', 'spread', 'server CPU %', 'deliveries / server CPU-s', 'loadgen CPU %', 'others CPU %', 'ratio', 'ratio per CPU-s'];
   const body = (rows, baseId) => rows.map((row) => {
-    if (row.status !== 'ok') return [row.title, row.label, `${row.status}: ${row.reason.split('\n')[0]}`, '', '', '', '', '', '', ''];
+    if (row.status !== 'ok') return [row.title, row.label, `${row.status}: ${oneLine(row.reason)}`, '', '', '', '', '', '', ''];
     const base = byId(rows, baseId);
     const value = row.id === baseId ? 'baseline' : base ? ratio(row.deliveriesPerSec / base.deliveriesPerSec) : '';
     const perCpu = row.id === baseId ? 'baseline' : base && base.perServerCpuSecond && row.perServerCpuSecond ? ratio(row.perServerCpuSecond / base.perServerCpuSecond) : '';

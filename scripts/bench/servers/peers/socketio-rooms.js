@@ -2,7 +2,8 @@
 /**
  * Peer (opt-in, `--peers`) of the rooms benchmark: socket.io with every `?role=member` socket in room `bench` and
  * `io.to('bench').emit('m', data)` for each `pub` event, WebSocket transport only and no compression. With
- * `--redis URL` it runs @socket.io/redis-adapter over node-redis, so two such processes form one cluster.
+ * `--redis URL` it runs @socket.io/redis-adapter over node-redis (the `redis` of scripts/bench/package.json: the
+ * adapter documents node-redis 4.6+, and 5.x is the version Serv's broker uses), so two such processes form one cluster.
  * Prints `Bench listening on http://HOST:PORT`.
  * Usage: node socketio-rooms.js [--port N] [--redis URL --key PREFIX]
  */
@@ -25,6 +26,8 @@ async function main() {
     const { createClient } = require('redis');
     const pub = createClient({ url: redisUrl });
     const sub = pub.duplicate();
+    // node-redis emits 'error' on every failed reconnect: print it (an unhandled 'error' event would end the process).
+    for (const client of [pub, sub]) client.on('error', (error) => console.error(`redis: ${error.message}`));
     await Promise.all([pub.connect(), sub.connect()]);
     clients.push(pub, sub);
     io.adapter(createAdapter(pub, sub, { key: flag('--key') || 'socket.io' }));
