@@ -10,7 +10,7 @@ export interface RoomMember {
   readonly since: number;
 }
 
-/** What `publish()` resolves with once the message is sequenced (and, once a store exists, stored). */
+/** What `rooms.publish()` resolves with once the message is stored (the message store numbers it, not the broker). */
 export interface PublishAck {
   /** The room's offset of this message: positive, strictly increasing per room. */
   readonly offset: number;
@@ -35,25 +35,21 @@ export interface BrokerSink {
 }
 
 /**
- * How rooms reach other instances. A broker sequences `publish()` (one order per room for every instance), fans
- * messages out to every instance with local members, and keeps presence. Memory, cluster (through the `--workers`
- * primary) and Redis implement it; another engine (NATS…) implements these nine methods.
+ * How rooms reach other instances. A broker fans messages out to every instance with local members and keeps
+ * presence; it does not number anything (the message store gives `publish()` its offsets, and the broker relays the
+ * stored envelopes). Memory, cluster (through the `--workers` primary) and Redis implement it; another engine
+ * (NATS…) implements these eight methods.
  */
 export interface Broker {
   /** Connect; rejects with a `RoomsError` that names the setting to fix. */
   start(sink: BrokerSink): Promise<void>;
   /**
    * `member` of this instance joined `room` (`firstLocal`: the room had no local member before, so start receiving
-   * it). Resolves with the room's epoch once this instance receives the room's messages.
+   * it). Resolves once this instance receives the room's messages and `member` is announced.
    */
-  join(room: string, member: RoomMember, firstLocal: boolean): Promise<string>;
+  join(room: string, member: RoomMember, firstLocal: boolean): Promise<void>;
   /** A local member left (`lastLocal`: stop receiving the room). Fire and forget: failures are the broker's to log. */
   leave(room: string, memberId: string, lastLocal: boolean): void;
-  /**
-   * Give the message the room's next offset and deliver its envelope to every instance with members, this one
-   * included (through `sink.deliver`), in one order per room everywhere.
-   */
-  publish(room: string, dataJson: string, at: number): Promise<PublishAck>;
   /** Deliver a stored message's envelope to the room's members on every *other* instance (this one has it). */
   relay(room: string, offset: number, payload: Buffer): void;
   /** Deliver an ephemeral message to the room's members on every *other* instance (this one already has it). */

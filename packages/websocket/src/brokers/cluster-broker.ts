@@ -1,11 +1,11 @@
-import type { Broker, BrokerSink, PublishAck, RoomMember } from './broker';
+import type { Broker, BrokerSink, RoomMember } from './broker';
 import { decodePayload, encodePayload, isRoomsMessage, ROOMS_TAG, type PrimaryToWorker, type WorkerToPrimary } from './cluster-protocol';
 
 type Reply = PrimaryToWorker & { op: 'reply' };
 
 /**
  * The memory broker inside a `serv launch --workers` worker: everything goes to the primary's `ClusterRelay` over
- * the cluster IPC channel, which sequences publishes and forwards deliveries to every worker with members.
+ * the cluster IPC channel, which forwards deliveries to every worker with members and holds presence.
  */
 export class ClusterBroker implements Broker {
   private _sink: BrokerSink | null = null;
@@ -20,16 +20,12 @@ export class ClusterBroker implements Broker {
     return Promise.resolve();
   }
 
-  join(room: string, member: RoomMember): Promise<string> {
-    return this._ask<string>({ tag: ROOMS_TAG, op: 'join', id: 0, room, member });
+  async join(room: string, member: RoomMember): Promise<void> {
+    await this._ask<null>({ tag: ROOMS_TAG, op: 'join', id: 0, room, member });
   }
 
   leave(room: string, memberId: string): void {
     this._post({ tag: ROOMS_TAG, op: 'leave', room, memberId });
-  }
-
-  publish(room: string, dataJson: string, at: number): Promise<PublishAck> {
-    return this._ask<PublishAck>({ tag: ROOMS_TAG, op: 'publish', id: 0, room, data: dataJson, at });
   }
 
   relay(room: string, offset: number, payload: Buffer): void {

@@ -1,4 +1,4 @@
-import type { PublishAck, RoomMember } from './broker';
+import type { RoomMember } from './broker';
 
 /** Set by the `serv launch --workers` primary on its workers: their memory broker relays through it. */
 export const ROOMS_RELAY_ENV = 'SERV_ROOMS_RELAY';
@@ -10,7 +10,6 @@ export const ROOMS_TAG = 'serv:rooms';
 export type WorkerToPrimary =
   | { tag: typeof ROOMS_TAG; op: 'join'; id: number; room: string; member: RoomMember }
   | { tag: typeof ROOMS_TAG; op: 'leave'; room: string; memberId: string }
-  | { tag: typeof ROOMS_TAG; op: 'publish'; id: number; room: string; data: string; at: number }
   | { tag: typeof ROOMS_TAG; op: 'broadcast'; room: string; text: string; binary: boolean }
   | { tag: typeof ROOMS_TAG; op: 'relay'; room: string; offset: number; text: string }
   | { tag: typeof ROOMS_TAG; op: 'members'; id: number; room: string }
@@ -19,7 +18,7 @@ export type WorkerToPrimary =
 /** The primary's message to a worker: a delivery for its local members, or a reply. */
 export type PrimaryToWorker =
   | { tag: typeof ROOMS_TAG; op: 'deliver'; room: string; text: string; binary: boolean; offset?: number }
-  | { tag: typeof ROOMS_TAG; op: 'reply'; id: number; result: string | PublishAck | RoomMember[] | string[] };
+  | { tag: typeof ROOMS_TAG; op: 'reply'; id: number; result: null | RoomMember[] | string[] };
 
 /** Whether an IPC message is a rooms message. */
 export function isRoomsMessage(message: unknown): message is { tag: typeof ROOMS_TAG; op: string } {

@@ -1,4 +1,3 @@
-import { envelopeText, randomId } from '../rooms/envelope';
 import type { RoomMember } from './broker';
 import { isRoomsMessage, ROOMS_TAG, type PrimaryToWorker, type WorkerToPrimary } from './cluster-protocol';
 
@@ -11,13 +10,10 @@ export interface RelayWorker {
 }
 
 /**
- * The `serv launch --workers` primary's side of the memory broker: it sequences each room's publishes (one counter
- * per room, so every worker sees one order), forwards deliveries to the workers that have members in the room, and
- * holds presence for all of them. A worker that exits takes its members with it.
+ * The `serv launch --workers` primary's side of the memory broker: it forwards deliveries to the workers that have
+ * members in the room and holds presence for all of them. A worker that exits takes its members with it.
  */
 export class ClusterRelay {
-  readonly #epoch = randomId();
-  readonly #offsets = new Map<string, number>();
   /** room → member id → [worker id, member]. */
   readonly #members = new Map<string, Map<string, [number, RoomMember]>>();
   /** room → worker id → that worker's member count in the room. */
@@ -32,18 +28,11 @@ export class ClusterRelay {
     switch (m.op) {
       case 'join':
         this.#join(worker.id, m.room, m.member);
-        worker.send({ tag: ROOMS_TAG, op: 'reply', id: m.id, result: this.#epoch });
+        worker.send({ tag: ROOMS_TAG, op: 'reply', id: m.id, result: null });
         break;
       case 'leave':
         this.#leave(m.room, m.memberId);
         break;
-      case 'publish': {
-        const offset = (this.#offsets.get(m.room) ?? 0) + 1;
-        this.#offsets.set(m.room, offset);
-        this.#send(m.room, envelopeText(m.room, offset, this.#epoch, m.at, m.data), false, -1);
-        worker.send({ tag: ROOMS_TAG, op: 'reply', id: m.id, result: { offset, epoch: this.#epoch, at: m.at } });
-        break;
-      }
       case 'broadcast':
         this.#send(m.room, m.text, m.binary, worker.id);
         break;

@@ -1,6 +1,5 @@
 import type { ServSettings } from '@serv/core';
 import cluster from 'node:cluster';
-import { randomId } from '../rooms/envelope';
 import type { Broker } from './broker';
 import { ClusterBroker } from './cluster-broker';
 import { ROOMS_RELAY_ENV } from './cluster-protocol';
@@ -20,5 +19,5 @@ export function createBroker(settings: ServSettings, instance: string): Broker {
   if (cluster.isWorker && process.env[ROOMS_RELAY_ENV] === '1' && typeof process.send === 'function') {
     return new ClusterBroker();
   }
-  return new MemoryBroker(randomId());
+  return new MemoryBroker();
 }

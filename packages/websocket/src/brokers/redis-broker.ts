@@ -1,6 +1,5 @@
-import { envelopeHalves, envelopeText, randomId } from '../rooms/envelope';
 import { RoomsError } from '../rooms/rooms-error';
-import type { Broker, BrokerSink, PublishAck, RoomMember } from './broker';
+import type { Broker, BrokerSink, RoomMember } from './broker';
 import { loadCreateClient, redactUrl, type RedisClientLike } from './redis-client';
 import { RedisPresence } from './redis-presence';
 
@@ -11,19 +10,7 @@ export interface RedisBrokerOptions {
   readonly presenceTtlMs: number;
 }
 
-// Sequencing and fan-out in one atomic step: the offset order is the order every subscriber receives, cluster-wide.
-const PUBLISH_SCRIPT = `
-local offset = redis.call('INCR', KEYS[1])
-local epoch = redis.call('GET', KEYS[2])
-if not epoch then epoch = ARGV[1]; redis.call('SET', KEYS[2], epoch) end
-redis.call('PUBLISH', ARGV[4], 'P' .. ARGV[2] .. offset .. ',"epoch":"' .. epoch .. '",' .. ARGV[3])
-return {offset, epoch}`;
-
-/**
- * Channel message kinds (first byte): a sequenced envelope, a stored envelope from `<instance>\n<offset>\n`, or a
- * text / binary broadcast from `<instance>\n`.
- */
-const PUBLISHED = 0x50; // 'P'
+/** Channel message kinds (first byte): a stored envelope from `<instance>\n<offset>\n`, or a text / binary broadcast from `<instance>\n`. */
 const STORED = 'S';
 const TEXT = 'T';
 const BINARY = 'B';
@@ -31,8 +18,7 @@ const NEWLINE = 0x0a;
 
 /**
  * Rooms across machines through Redis: one subscription per room with local members (on the subscriber
- * connection), `publish()` sequenced by a Lua script (INCR + PUBLISH), broadcasts published as they are, presence in
- * hashes guarded by a per-instance key with a TTL. When Redis goes away, local delivery goes on, one error is logged,
+ * connection), stored envelopes and broadcasts published as they are, presence in hashes guarded by a per-instance key with a TTL. When Redis goes away, local delivery goes on, one error is logged,
  * and subscriptions and presence come back by themselves on reconnect.
  */
 export class RedisBroker implements Broker {
@@ -40,7 +26,6 @@ export class RedisBroker implements Broker {
   private _client: RedisClientLike | null = null;
   private _sub: RedisClientLike | null = null;
   private _presence: RedisPresence | null = null;
-  private _scriptSha = '';
   private _started = false;
   private _closing = false;
   private _outage = false;
@@ -64,7 +49,7 @@ export class RedisBroker implements Broker {
     const createClient = loadCreateClient();
     const reconnectStrategy = (retries: number, cause: Error): number | Error =>
       this._started && !this._closing ? Math.min(50 * (retries + 1), 1000) : cause;
-    // Commands fail at once while Redis is away (publish falls back to local delivery) instead of queueing.
+    // Commands fail at once while Redis is away (relays and broadcasts are dropped: local delivery goes on) instead of queueing.
     const client = createClient({ url: this._options.url, disableOfflineQueue: true, socket: { reconnectStrategy, connectTimeout: 5000 } });
     const sub = client.duplicate();
     for (const c of [client, sub]) c.on('error', (error) => this._down(error as Error));
@@ -81,7 +66,6 @@ export class RedisBroker implements Broker {
           }, reject);
         });
       }
-      this._scriptSha = await client.sendCommand<string>(['SCRIPT', 'LOAD', PUBLISH_SCRIPT]);
     } catch (err) {
       for (const c of [client, sub]) {
         try {
@@ -106,22 +90,16 @@ export class RedisBroker implements Broker {
     this._started = true;
   }
 
-  async join(room: string, member: RoomMember): Promise<string> {
+  async join(room: string, member: RoomMember): Promise<void> {
     const subscribed = this._subscriptions.get(room) ?? this._subscribe(room);
     if (!(this._client as RedisClientLike).isReady) {
       // Local members keep talking; the subscription and the announcement are redone on reconnect.
       subscribed.catch(() => undefined);
-      return '';
+      return;
     }
-    const [, , epoch] = await Promise.all([
-      subscribed,
-      (this._presence as RedisPresence).announce(room, member),
-      (this._client as RedisClientLike).sendCommand<string | null>(['GET', this._key('epoch', room)]),
-    ]).catch((err: unknown) => {
+    await Promise.all([subscribed, (this._presence as RedisPresence).announce(room, member)]).catch((err: unknown) => {
       this._down(err as Error);
-      return [undefined, undefined, ''];
     });
-    return epoch ?? '';
   }
 
   /** Subscribe to `room`'s channel; a subscription that fails (Redis away) is forgotten, and redone on reconnect. */
@@ -139,22 +117,6 @@ export class RedisBroker implements Broker {
       void (this._sub as RedisClientLike).unsubscribe(this._channel(room)).catch(() => undefined);
     }
     void (this._presence as RedisPresence).retract(room, memberId).catch(() => undefined);
-  }
-
-  async publish(room: string, dataJson: string, at: number): Promise<PublishAck> {
-    const client = this._client as RedisClientLike;
-    if (!client.isReady) return this._publishLocally(room, dataJson, at, undefined);
-    const [head, tail] = envelopeHalves(room, at, dataJson);
-    const args = ['2', this._key('offset', room), this._key('epoch', room), randomId(), head, tail, this._channel(room)];
-    let reply: [number, string];
-    try {
-      reply = await client.sendCommand<[number, string]>(['EVALSHA', this._scriptSha, ...args]);
-    } catch (err) {
-      if (!String((err as Error).message).startsWith('NOSCRIPT')) return this._publishLocally(room, dataJson, at, err);
-      // Redis restarted and forgot the script: EVAL runs it and caches it again.
-      reply = await client.sendCommand<[number, string]>(['EVAL', PUBLISH_SCRIPT, ...args]).catch((e: unknown) => this._publishLocally(room, dataJson, at, e));
-    }
-    return { offset: Number(reply[0]), epoch: String(reply[1]), at };
   }
 
   relay(room: string, offset: number, payload: Buffer): void {
@@ -210,24 +172,9 @@ export class RedisBroker implements Broker {
     await Promise.all([client, sub].map((c) => (c.isReady ? c.close() : Promise.resolve(c.destroy())).catch(() => c.destroy())));
   }
 
-  /** Redis is away: deliver to this instance's members with `offset: null` and tell the caller. */
-  private _publishLocally(room: string, dataJson: string, at: number, cause: unknown): never {
-    if (cause !== undefined) this._down(cause as Error);
-    const count = (this._sink as BrokerSink).deliver(room, Buffer.from(envelopeText(room, null, '', at, dataJson)), false);
-    throw new RoomsError(
-      'SERV_ROOMS_BROKER_DOWN',
-      `rooms.publish(${JSON.stringify(room)}): Redis at ${this._where} is unreachable, so the message has no offset and went to this instance's ${count} member(s) only`,
-      { cause, deliveredLocally: count },
-    );
-  }
-
   private _receive(message: Buffer, channel: Buffer): void {
     const sink = this._sink as BrokerSink;
     const room = channel.toString('latin1', this._channelPrefixLength);
-    if (message[0] === PUBLISHED) {
-      sink.deliver(room, message.subarray(1), false);
-      return;
-    }
     const newline = message.indexOf(NEWLINE);
     if (newline < 0 || message.toString('latin1', 1, newline) === this._instance) return; // our own broadcast
     if (message.toString('latin1', 0, 1) === STORED) {
@@ -269,9 +216,5 @@ export class RedisBroker implements Broker {
 
   private _channel(room: string): string {
     return `${this._options.prefix}room:${room}`;
-  }
-
-  private _key(kind: 'offset' | 'epoch', room: string): string {
-    return `${this._options.prefix}${kind}:${room}`;
   }
 }

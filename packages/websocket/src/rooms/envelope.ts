@@ -3,11 +3,6 @@ export function envelopeText(room: string, offset: number | null, epoch: string,
   return `{"room":${JSON.stringify(room)},"offset":${offset},"epoch":${JSON.stringify(epoch)},"at":${at},"data":${dataJson}}`;
 }
 
-/** The two halves around offset and epoch, for a broker that fills those in elsewhere (the Redis script). */
-export function envelopeHalves(room: string, at: number, dataJson: string): [head: string, tail: string] {
-  return [`{"room":${JSON.stringify(room)},"offset":`, `"at":${at},"data":${dataJson}}`];
-}
-
 /** `data` as JSON text; `TypeError` "Data is not JSON serializable" like `ws.sendJson()`. */
 export function toJsonText(data: unknown): string {
   let text: string | undefined;
