@@ -1,4 +1,5 @@
 import { directFrameSocket } from '../internals/ws-internals';
+import { corkForFrame, flushPast } from './fanout-cork';
 import type { OwnedRawSocket } from './raw-socket';
 
 /** FIN bit + opcode of a complete text / binary message frame (RFC 6455 §5.2). */
@@ -49,11 +50,16 @@ export function writeFrameDirect(raw: OwnedRawSocket, opcode: number, data: stri
 }
 
 /**
- * Write a complete frame built once for many connections (rooms). Returns null, writing nothing, when it must go
- * through `ws` instead (permessage-deflate, the sender busy, `ws`'s internals not in use); otherwise what the
- * socket's `write()` said (false: past its high-water mark, so the caller checks the backlog).
+ * Write a complete frame built once for many connections (rooms). With `corkLimit` > 0 the frame may wait in the
+ * corked socket until the end of the tick, holding at most `corkLimit` bytes (fanout-cork.ts). Returns null, writing
+ * nothing, when it must go through `ws` instead (permessage-deflate, the sender busy, `ws`'s internals not in use);
+ * otherwise what the socket's `write()` said (false: past its high-water mark, so the caller checks the backlog).
  */
-export function writePreframed(raw: OwnedRawSocket, frame: Buffer): boolean | null {
+export function writePreframed(raw: OwnedRawSocket, frame: Buffer, corkLimit: number): boolean | null {
   const socket = directFrameSocket(raw);
-  return socket === null ? null : socket.write(frame);
+  if (socket === null) return null;
+  if (corkLimit === 0 || !corkForFrame(socket, frame.length, corkLimit)) return socket.write(frame);
+  const below = socket.write(frame);
+  flushPast(socket, corkLimit);
+  return below;
 }

@@ -3,6 +3,7 @@ import { DrainWaiters } from './backpressure';
 import { CloseCode } from './close-codes';
 import type { WebSocketConnectionError } from './errors';
 import { FrameType } from './frame-type';
+import { FANOUT_CORK_BYTES } from './fanout-cork';
 import { BINARY_FRAME, TEXT_FRAME, writeFrameDirect, writePreframed } from './frame-writer';
 import type { ResolvedWebSocketOptions } from './options';
 import type { OwnedRawSocket } from './raw-socket';
@@ -131,13 +132,14 @@ export class Outbox {
   /**
    * Rooms' fan-out: write `frame` (the whole frame of `payload`, built once for every member) without waiting for
    * drain, through `ws` when this connection compresses; past `maxBufferedBytes` close 1013. Nobody waits for it.
+   * `cork`: the room already broadcast in this tick, so the frame waits for the tick's end with the others.
    */
-  deliver(frame: Buffer, payload: Buffer, binary: boolean): void {
+  deliver(frame: Buffer, payload: Buffer, binary: boolean, cork: boolean): void {
     const raw = this.raw;
     if (!this.owner.connected || raw === null || raw.readyState !== OPEN) return;
-    const below = writePreframed(raw, frame);
-    if (below === null) raw.send(payload, binary ? BINARY_SEND : TEXT_SEND);
     const max = this.owner.options.maxBufferedBytes;
+    const below = writePreframed(raw, frame, cork ? Math.min(FANOUT_CORK_BYTES, max / 2) : 0);
+    if (below === null) raw.send(payload, binary ? BINARY_SEND : TEXT_SEND);
     // Below the socket's high-water mark the backlog cannot pass the cap, unless the cap itself is that small.
     if ((below !== true || max < SOCKET_HIGH_WATER_BYTES) && raw.bufferedAmount > max) this.owner.overflowed('Send buffer limit exceeded');
   }

@@ -29,7 +29,16 @@ const SENDER_IDLE = 0;
 interface RawSocketFields {
   readonly _sender: { readonly _state: number } | null;
   readonly _extensions: Readonly<Record<string, unknown>>;
-  readonly _socket: { write(chunk: Buffer): boolean } | null;
+  readonly _socket: DirectSocket | null;
+}
+
+/** What the direct frame path calls on the TCP socket under a `ws` socket (a `net.Socket` / `tls.TLSSocket`). */
+export interface DirectSocket {
+  readonly writableCorked: number;
+  readonly writableLength: number;
+  write(chunk: Buffer): boolean;
+  cork(): void;
+  uncork(): void;
 }
 
 /** Why the private fields are not used, or null while they are. */
@@ -88,7 +97,8 @@ function liveCheck(raw: WsWebSocket): boolean {
   const fields = raw as unknown as RawSocketFields;
   const sender = fields._sender;
   if (sender === null || typeof sender._state !== 'number' || fields._socket === null ||
-      typeof fields._socket.write !== 'function' || typeof fields._extensions !== 'object') {
+      typeof fields._socket.write !== 'function' || typeof fields._socket.cork !== 'function' ||
+      typeof fields._socket.uncork !== 'function' || typeof fields._extensions !== 'object') {
     fallbackReason = 'an upgraded ws socket does not have the expected _sender/_socket/_extensions';
     return false;
   }
@@ -99,7 +109,7 @@ function liveCheck(raw: WsWebSocket): boolean {
  * The TCP socket under `raw`, when a message frame may be written to it directly: private fields in use,
  * permessage-deflate not negotiated and `ws`'s sender idle (its queue keeps frames in order). Otherwise null.
  */
-export function directFrameSocket(raw: WsWebSocket): { write(chunk: Buffer): boolean } | null {
+export function directFrameSocket(raw: WsWebSocket): DirectSocket | null {
   if (fallbackReason !== null || (!liveChecked && !liveCheck(raw))) return null;
   const fields = raw as unknown as RawSocketFields;
   const sender = fields._sender;

@@ -1,3 +1,4 @@
+import { fanoutTick } from '../connection/fanout-cork';
 import type { Outbox } from '../connection/outbox';
 import { connectionOf, type WebSocket } from '../connection/websocket';
 import type { RoomMember } from '../brokers/broker';
@@ -37,6 +38,8 @@ export class LocalMember {
 export class LocalMembers {
   private readonly _rooms = new Map<string, Map<WebSocket, LocalMember>>();
   private readonly _byConnection = new Map<WebSocket, LocalMember | LocalMember[]>();
+  /** room → the last tick it delivered in (fanout-cork.ts): a second delivery in the same tick is corked. */
+  private readonly _lastTick = new Map<string, number>();
   private _seq = 0;
 
   /** Add `ws` to `room`; `first` when the room had no local member. An existing membership is returned as is. */
@@ -63,7 +66,10 @@ export class LocalMembers {
     members.delete(ws);
     member.left = true;
     const last = members.size === 0;
-    if (last) this._rooms.delete(room);
+    if (last) {
+      this._rooms.delete(room);
+      this._lastTick.delete(room);
+    }
     const held = this._byConnection.get(ws);
     if (held === member) this._byConnection.delete(ws);
     else if (Array.isArray(held)) {
@@ -85,17 +91,26 @@ export class LocalMembers {
     const members = this._rooms.get(room);
     if (members === undefined) return 0;
     const frame = frameMessage(payload, binary);
+    const cork = this._again(room);
     if (except === undefined) {
-      for (const member of members.values()) member.outbox.deliver(frame, payload, binary);
+      for (const member of members.values()) member.outbox.deliver(frame, payload, binary, cork);
       return members.size;
     }
     let count = 0;
-    members.forEach((member, ws) => {
-      if (except === ws || (except instanceof Set && except.has(ws))) return;
-      member.outbox.deliver(frame, payload, binary);
+    for (const [ws, member] of members) {
+      if (except === ws || (except instanceof Set && except.has(ws))) continue;
+      member.outbox.deliver(frame, payload, binary, cork);
       count += 1;
-    });
+    }
     return count;
+  }
+
+  /** Whether `room` already delivered in this tick (then its members' sockets are corked until the tick ends). */
+  private _again(room: string): boolean {
+    const tick = fanoutTick();
+    if (this._lastTick.get(room) === tick) return true;
+    this._lastTick.set(room, tick);
+    return false;
   }
 
   /**
@@ -106,9 +121,10 @@ export class LocalMembers {
     const members = this._rooms.get(room);
     if (members === undefined) return;
     const frame = frameMessage(payload, false);
+    const cork = this._again(room);
     for (const member of members.values()) {
       if (member.pending !== null) member.pending.push([offset, payload]);
-      else if (member.floor < offset) member.outbox.deliver(frame, payload, false);
+      else if (member.floor < offset) member.outbox.deliver(frame, payload, false, cork);
     }
   }
 

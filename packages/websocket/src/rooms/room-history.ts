@@ -141,7 +141,7 @@ export class RoomHistory {
         const page = await this.store.read(room, from, NO_UPPER_BOUND, PAGE);
         for (const m of page) {
           const payload = Buffer.from(envelopeText(room, m.offset, current, m.at, m.data));
-          member.outbox.deliver(frameMessage(payload, false), payload, false);
+          member.outbox.deliver(frameMessage(payload, false), payload, false, false);
           member.floor = m.offset;
           missed += 1;
         }
@@ -152,7 +152,7 @@ export class RoomHistory {
     } finally {
       for (const [offset, payload] of member.pending ?? []) {
         if (offset <= member.floor) continue;
-        member.outbox.deliver(frameMessage(payload, false), payload, false);
+        member.outbox.deliver(frameMessage(payload, false), payload, false, false);
         member.floor = offset;
       }
       member.pending = null;

@@ -1,7 +1,7 @@
 import { createApp, createTestClient, Logger, type App, type TestClient, type TestSocket } from '@serv/core';
 import { Rooms, RoomsError } from '@serv/websocket';
 import { WebSocket as WsClient } from 'ws';
-import { ChatHandler, RoomsApi } from './fixtures/chat';
+import { BurstHandler, ChatHandler, RoomsApi } from './fixtures/chat';
 
 const silent = new Logger('test', 'silent');
 
@@ -10,7 +10,7 @@ describe('Rooms with the memory broker', () => {
   let client: TestClient;
 
   beforeEach(() => {
-    app = createApp({ routes: [ChatHandler, RoomsApi], logger: silent, settings: { heartbeatIntervalMs: 0, store: { kind: 'memory' } } });
+    app = createApp({ routes: [ChatHandler, RoomsApi, BurstHandler], logger: silent, settings: { heartbeatIntervalMs: 0, store: { kind: 'memory' } } });
     client = createTestClient(app);
   });
 
@@ -124,6 +124,28 @@ describe('Rooms with the memory broker', () => {
     await expect(rooms.publish('ok', undefined)).rejects.toThrow('Data is not JSON serializable: undefined has no JSON representation');
     const res = await client.post('/rooms/a%20b/publish', { json: 1 });
     expect(res.status).toBe(500);
+  });
+
+  it('keeps each connection\'s order and max_buffered_bytes when many broadcasts go out in one tick', async () => {
+    // 200 broadcasts of 96 B in one tick are ~19 KiB per member, far past the route's 4 KiB max_buffered_bytes: the
+    // sockets the fan-out corks hold at most half of it (then flush), so neither reading member is closed 1013.
+    const sender = await client.websocket('/burst/tick');
+    const other = await client.websocket('/burst/tick');
+    for (const ws of [sender, other]) expect(await ws.receive()).toBe('joined');
+    const expected = (count: number): string[] => Array.from({ length: count }, (_, i) => `${i}:${'x'.repeat(90)}`.slice(0, 96));
+    for (let round = 0; round < 2; round += 1) {
+      await sender.send('200');
+      const got: string[] = [];
+      for (let i = 0; i < 201; i += 1) got.push(String(await sender.receive()));
+      const inOrder = expected(200);
+      // The direct send, written between the 100th and 101st broadcast, arrives between them too.
+      expect(got).toEqual([...inOrder.slice(0, 100), 'direct', ...inOrder.slice(100)]);
+      const others: string[] = [];
+      for (let i = 0; i < 200; i += 1) others.push(String(await other.receive()));
+      expect(others).toEqual(inOrder);
+    }
+    await sender.send('2');
+    expect([await other.receive(), await other.receive()]).toEqual(expected(2));
   });
 
   it('gives each app its own rooms', async () => {
