@@ -171,7 +171,7 @@ async function runRooms(opts, log) {
   const single = await compare(`1 instance, ${members} members`, ['ws', 'serv', ...(opts.peers ? ['socketio'] : [])], 1, false, members, opts, log);
   const redis = await compare(`2 instances via Redis, ${members / 2} + ${members / 2} members`, ['serv', ...(opts.peers ? ['socketio'] : [])], 2, true, members, opts, log);
   const lat = await latency(opts, log).catch((error) => {
-    log(`  rooms latency: unavailable (${error.message.split('\n')[0]})`);
+    log(`  rooms latency: unavailable (${oneLine(error.message)})`);
     return { local: {}, remote: {}, addedP99Ms: null, reason: oneLine(error.message) };
   });
   const mem = await joinMemory(opts.roomIdle);
