@@ -39,7 +39,7 @@ describe('delivery order of one room on one instance', () => {
   it('delivers each offset once when the missing message arrives live while the gap is being read from the store', async () => {
     const store = new GatedStore();
     const members = new RecordingMembers();
-    const history = new RoomHistory(store, members, new MemoryBroker('epoch'));
+    const history = new RoomHistory(store, members, new MemoryBroker());
     history.watch('r');
     await history.ready('r');
     await store.append([1, 2, 3, 4].map((n) => ({ room: 'r', at: Date.now(), data: `${n}` })));
