@@ -52,7 +52,7 @@ export { contentDisposition } from './http/content-disposition';
 export type { CookieOptions } from './http/cookies';
 export { parseQuery, type QueryValues } from './http/query';
 
-export { Logger, type LogLevel, type LogSink } from './logging/logger';
+export { defaultLogFormat, Logger, type LogFields, type LogFormat, type LogLevel, type LogSink } from './logging/logger';
 
 export { Session, type SessionUser, type DestroyOptions } from './sessions/session';
 export type { SessionSettings, SessionSettingsInput, SessionStoreSettings } from './sessions/session-settings';

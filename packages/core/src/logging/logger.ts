@@ -1,65 +1,109 @@
-/** Log levels, lowest first. */
-export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
+import pino, { type Logger as PinoLogger } from 'pino';
+import { levelName, LogOutput, type LineLevel, type LogFormat, type LogLevel, type LogSink } from './log-output';
 
-const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 99 };
+export type { LineLevel, LogFormat, LogLevel, LogSink } from './log-output';
 
-/** Where log lines go; the default writes to stdout (debug, info) and stderr (warn, error). */
-export type LogSink = (level: Exclude<LogLevel, 'silent'>, line: string) => void;
+/** Structured fields of one line (JSON keys next to `msg`; the pretty format shows the message only). */
+export type LogFields = Record<string, unknown>;
 
-const defaultSink: LogSink = (level, line) => {
-  (level === 'warn' || level === 'error' ? process.stderr : process.stdout).write(`${line}\n`);
-};
+interface PinoStream {
+  write(line: string): void;
+  lastLevel?: number;
+  lastMsg?: string;
+  lastObj?: { err?: unknown };
+}
 
-/** The injectable logger: one line per call, `time level [name] message`. */
+/** The `format` a logger gets when none is given: pretty on a terminal, JSON otherwise (a pipe, a file, a collector). */
+export function defaultLogFormat(): LogFormat {
+  return process.stdout.isTTY === true ? 'pretty' : 'json';
+}
+
+/**
+ * The injectable logger, backed by pino: one line per call, `time LEVEL [name] message` in the pretty format or one
+ * pino JSON object (`level`, `time`, `pid`, `hostname`, `name`, `msg`, fields, `err`) in the JSON format.
+ * Debug and info lines go to stdout, warnings and errors to stderr, unless a sink is given.
+ * @example
+ * constructor(private readonly log: Logger) {}
+ * this.log.info('Cache warmed');
+ */
 export class Logger {
+  readonly #pino: PinoLogger;
+  readonly #output: LogOutput;
+
   constructor(
     readonly name = 'serv',
-    public level: LogLevel = 'info',
-    private readonly sink: LogSink = defaultSink,
-  ) {}
+    level: LogLevel = 'info',
+    sink?: LogSink,
+    format?: LogFormat,
+    output?: LogOutput,
+  ) {
+    this.#output = output ?? new LogOutput(format ?? (sink === undefined ? defaultLogFormat() : 'pretty'), sink);
+    const out = this.#output;
+    const stream: PinoStream = {
+      write(line: string): void {
+        const lineLevel = levelName(stream.lastLevel ?? 30);
+        if (out.format === 'json') out.writeJson(lineLevel, line);
+        else out.writePretty(lineLevel, name, stream.lastMsg ?? '', stream.lastObj?.err);
+      },
+    };
+    (stream as unknown as Record<symbol, boolean>)[pino.symbols.needsMetadataGsym] = true;
+    this.#pino = pino({ name, level }, stream);
+  }
 
-  /** A logger with another name sharing this one's level and sink. */
+  /** The lowest level written; assigning changes it for this logger only. */
+  get level(): LogLevel {
+    return this.#pino.level as LogLevel;
+  }
+
+  set level(level: LogLevel) {
+    this.#pino.level = level;
+  }
+
+  /** `pretty` or `json`. */
+  get format(): LogFormat {
+    return this.#output.format;
+  }
+
+  /** A logger with another name sharing this one's level, format and destination. */
   child(name: string): Logger {
-    const child = new Logger(name, this.level, this.sink);
-    return child;
+    return new Logger(name, this.level, undefined, undefined, this.#output);
   }
 
   /** Whether a line of this level would be written (guard costly messages with it). */
-  enabled(level: Exclude<LogLevel, 'silent'>): boolean {
-    return RANK[level] >= RANK[this.level];
+  enabled(level: LineLevel): boolean {
+    return this.#pino.isLevelEnabled(level);
   }
 
   debug(message: string): void {
-    this.log('debug', message);
+    this.#pino.debug(message);
   }
 
   info(message: string): void {
-    this.log('info', message);
+    this.#pino.info(message);
   }
 
   warn(message: string): void {
-    this.log('warn', message);
+    this.#pino.warn(message);
   }
 
-  /** Log an error; the error's stack (and causes) follow the message. */
+  /** Log an error; the error's stack (and causes) follow the message (JSON: an `err` object). */
   error(message: string, error?: unknown): void {
-    if (!this.enabled('error')) return;
-    this.log('error', error === undefined ? message : `${message}\n${formatError(error)}`);
+    if (error === undefined) this.#pino.error(message);
+    else this.#pino.error({ err: error }, message);
   }
 
-  private log(level: Exclude<LogLevel, 'silent'>, message: string): void {
-    if (RANK[level] < RANK[this.level]) return;
-    this.sink(level, `${new Date().toISOString()} ${level.toUpperCase().padEnd(5)} [${this.name}] ${message}`);
+  /** One line with structured fields: JSON keys beside `msg`; the pretty format shows `message` alone. */
+  log(level: LineLevel, message: string, fields: LogFields): void {
+    this.#pino[level](fields, message);
   }
-}
 
-function formatError(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  let text = error.stack ?? `${error.name}: ${error.message}`;
-  let cause = error.cause;
-  while (cause instanceof Error) {
-    text += `\nCaused by: ${cause.stack ?? cause.message}`;
-    cause = cause.cause;
+  /**
+   * Writes a line built by the caller (the request log's own fast serializer), after the level check the caller
+   * made with `enabled()`: a whole JSON line (with its newline) when `format` is `json`, else the pretty message.
+   * @internal
+   */
+  writeBuilt(level: LineLevel, text: string): void {
+    if (this.#output.format === 'json') this.#output.writeJson(level, text);
+    else this.#output.writePretty(level, this.name, text);
   }
-  return text;
 }

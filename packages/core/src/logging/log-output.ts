@@ -1,0 +1,97 @@
+import { formatError } from './format-error';
+
+/** Log levels, lowest first. */
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
+
+/** The level of one written line. */
+export type LineLevel = Exclude<LogLevel, 'silent'>;
+
+/** How lines look: `pretty` (`time LEVEL [name] message`, for people) or `json` (one pino object per line). */
+export type LogFormat = 'pretty' | 'json';
+
+/** Where log lines go instead of stdout/stderr (tests, embedding): the line as formatted, without its newline. */
+export type LogSink = (level: LineLevel, line: string) => void;
+
+/** pino's numeric levels, by name and back. */
+export const PINO_LEVEL: Record<LineLevel, number> = { debug: 20, info: 30, warn: 40, error: 50 };
+const LEVEL_NAME: Record<number, LineLevel> = { 20: 'debug', 30: 'info', 40: 'warn', 50: 'error' };
+
+// Lines waiting to be written, flushed once per event-loop turn (and at exit): under load one write(2) carries many
+// request lines instead of one each. Warnings and errors are written at once, after whatever is pending.
+const pendingOutputs = new Set<LogOutput>();
+let exitHookInstalled = false;
+
+function flushAll(): void {
+  for (const output of pendingOutputs) output.flush();
+}
+
+/**
+ * Where one logger family writes: stdout (debug, info) and stderr (warn, error), or a sink. JSON lines arrive
+ * ready-made (from pino, or from the request log's own serializer); pretty lines are formatted here from the level,
+ * name, message and error, so no JSON is parsed back.
+ */
+export class LogOutput {
+  private buffered = '';
+  private scheduled = false;
+
+  constructor(
+    readonly format: LogFormat,
+    private readonly sink: LogSink | undefined,
+  ) {}
+
+  /** Write one JSON line (with its newline) at `level`; in pretty format `pretty()` builds the text instead. */
+  writeJson(level: LineLevel, json: string): void {
+    if (this.sink !== undefined) {
+      this.sink(level, json.endsWith('\n') ? json.slice(0, -1) : json);
+      return;
+    }
+    this.emit(level, json);
+  }
+
+  /** Write one line in pretty format: `time LEVEL [name] message`, then the error's stack and causes. */
+  writePretty(level: LineLevel, name: string, message: string, error?: unknown): void {
+    let line = `${new Date().toISOString()} ${level.toUpperCase().padEnd(5)} [${name}] ${message}`;
+    if (error !== undefined) line += `\n${formatError(error)}`;
+    if (this.sink !== undefined) this.sink(level, line);
+    else this.emit(level, `${line}\n`);
+  }
+
+  /** Write what is pending now. */
+  flush(): void {
+    pendingOutputs.delete(this);
+    const text = this.buffered;
+    if (text === '') return;
+    this.buffered = '';
+    process.stdout.write(text);
+  }
+
+  private emit(level: LineLevel, text: string): void {
+    if (level === 'warn' || level === 'error') {
+      this.flush();
+      process.stderr.write(text);
+      return;
+    }
+    this.buffered += text;
+    if (this.buffered.length > 65536) {
+      this.flush();
+      return;
+    }
+    if (!this.scheduled) {
+      this.scheduled = true;
+      pendingOutputs.add(this);
+      if (!exitHookInstalled) {
+        exitHookInstalled = true;
+        process.on('exit', flushAll);
+      }
+      setImmediate(() => {
+        this.scheduled = false;
+        this.flush();
+      });
+    }
+  }
+}
+
+/** The level name of a pino numeric level (30 → 'info'). */
+export function levelName(level: number): LineLevel {
+  return LEVEL_NAME[level] ?? 'info';
+}
