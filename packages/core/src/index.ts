@@ -51,6 +51,7 @@ export { serveStatic, type StaticOptions } from './http/serve-static';
 export { contentDisposition } from './http/content-disposition';
 export type { CookieOptions } from './http/cookies';
 export { parseQuery, type QueryValues } from './http/query';
+export { ProxyTrust, type ClientAddress, type RequestOrigin, type TrustProxy } from './http/proxy-trust';
 
 export { defaultLogFormat, Logger, type LogFields, type LogFormat, type LogLevel, type LogSink } from './logging/logger';
 

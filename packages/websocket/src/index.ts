@@ -12,6 +12,7 @@ export {
   type WebSocketHandlerHooks,
   type WebSocketHubOptions,
   type WebSocketLog,
+  type WebSocketOrigin,
   type WebSocketRouteMatch,
   type WebSocketRunner,
 } from './connection/hub';

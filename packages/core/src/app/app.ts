@@ -6,7 +6,10 @@ import type { Invoker } from '../di/handler-compiler';
 import { registerProvider, type Provider, type ProviderScope } from '../di/providers';
 import { ServError } from '../errors/serv-error';
 import type { RequestContext } from '../http/request-context';
-import { Logger } from '../logging/logger';
+import { ProxyTrust } from '../http/proxy-trust';
+import { readTrustProxy } from '../config/operations-settings';
+import { defaultLogFormat, Logger } from '../logging/logger';
+import { RequestLog } from '../logging/request-log';
 import { meta, type Constructor, type HttpMethod } from '../metadata/store';
 import type { RouteInfo, RouteRecord } from '../routing/route-record';
 import { RouteTable } from '../routing/route-table';
@@ -36,6 +39,10 @@ export class App {
   readonly container: DependencyContainer;
   readonly settings: ServSettings;
   readonly logger: Logger;
+  /** Which forwarded headers to believe (`settings.trust_proxy`); contexts and the WebSocket package resolve clients with it. */
+  readonly proxyTrust: ProxyTrust;
+  /** The per-request log line and request ids; add paths to `requestLog.excludedPaths` to keep them out of the log. */
+  readonly requestLog: RequestLog;
   readonly siteInfo: { name?: string; description?: string };
   /** Every route from every registration source. */
   readonly routes = new RouteTable();
@@ -59,14 +66,17 @@ export class App {
   constructor(options: AppOptions = {}) {
     this.settings = { ...defaultSettings(), ...options.settings };
     this.siteInfo = options.siteInfo ?? {};
-    this.logger = options.logger ?? new Logger('serv', this.settings.debug ? 'debug' : 'info');
+    const s = this.settings;
+    this.logger = options.logger ?? new Logger('serv', s.logLevel ?? (s.debug ? 'debug' : 'info'), undefined, s.logFormat === 'json' || s.logFormat === 'pretty' ? s.logFormat : defaultLogFormat());
+    this.proxyTrust = ProxyTrust.from(readTrustProxy(s.trustProxy));
+    this.requestLog = new RequestLog(this.logger, this.proxyTrust);
     this.container = rootContainer.createChildContainer();
     this.container.register(App, { useValue: this });
     this.container.register(Logger, { useValue: this.logger });
     this.scopes.set(App, 'singleton').set(Logger, 'singleton');
     this.errors = new ErrorHandlers(this.logger, this.settings);
     this.host = new ServerHost(this.settings, this.logger);
-    this.http = new HttpDispatcher(this, this.routes, this.settings, this.events, this.errors, this.logger, this.host);
+    this.http = new HttpDispatcher(this, this.routes, this.settings, this.events, this.errors, this.logger, this.host, this.requestLog);
     this.handleRequest = this.http.handle;
     for (const p of options.providers ?? []) this.provide(p);
     for (const m of options.middleware ?? []) this.use(m);

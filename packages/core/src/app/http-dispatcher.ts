@@ -7,6 +7,7 @@ import { RequestContext } from '../http/request-context';
 import { toResponse, type Response } from '../http/responses';
 import { TEXT_TYPE, writePlainValue, writeWholeBody } from '../http/write-body';
 import type { Logger } from '../logging/logger';
+import type { RequestLog } from '../logging/request-log';
 import { normalizePath } from '../routing/path-pattern';
 import { parseRequestTarget } from '../routing/request-target';
 import type { RouteTable } from '../routing/route-table';
@@ -35,6 +36,7 @@ export class HttpDispatcher {
     private readonly errors: ErrorHandlers,
     private readonly logger: Logger,
     private readonly host: ServerHost,
+    private readonly requestLog: RequestLog,
   ) {}
 
   /** Start answering with these compiled routes. */
@@ -55,14 +57,20 @@ export class HttpDispatcher {
       writeWholeBody(res, 503, { 'content-type': TEXT_TYPE, connection: 'close' }, 'Server is not accepting requests', req.method === 'HEAD');
       return;
     }
+    const startedAt = performance.now();
+    const requestId = this.requestLog.idOf(req);
+    res.setHeader('x-request-id', requestId);
     const target = parseRequestTarget(req.url ?? '/');
     if ('error' in target) {
       const rawPath = normalizePath((req.url ?? '/').split('?', 1)[0]);
-      this.run(new RequestContext(this.app, req, res, rawPath, ''), undefined, new BadRequestError(target.error));
+      const bad = new RequestContext(this.app, req, res, rawPath, '', requestId);
+      bad.startedAt = startedAt;
+      this.run(bad, undefined, new BadRequestError(target.error));
       return;
     }
     const path = target.path;
-    const ctx = new RequestContext(this.app, req, res, path, target.queryString);
+    const ctx = new RequestContext(this.app, req, res, path, target.queryString, requestId);
+    ctx.startedAt = startedAt;
     const match = this.routes.matchHttp(req.method ?? 'GET', path);
     if (match === null) {
       this.run(ctx, undefined, new NotFoundError(`No route found for ${req.method} ${path}`));
@@ -74,6 +82,7 @@ export class HttpDispatcher {
     }
     ctx.params = match.params;
     ctx.settings = match.route.settings;
+    ctx.routePath = match.route.path;
     const direct = compiled.directs.get(match.route);
     if (direct === undefined || this.settings.debug || this.events.has(BEGIN) || this.events.has(END)) {
       this.run(ctx, compiled.pipelines.get(match.route) as Pipeline, undefined);
@@ -89,6 +98,7 @@ export class HttpDispatcher {
     }
     if (!(result instanceof Promise)) {
       if (writePlainValue(res, result, ctx.method === 'HEAD')) {
+        this.requestLog.http(req, res, ctx);
         if (ctx.hasScope) ctx.dispose().catch((err: unknown) => this.logger.error('Disposing the request container failed', err));
         return;
       }
@@ -107,7 +117,6 @@ export class HttpDispatcher {
   }
 
   private async answer(ctx: RequestContext, pipeline: Pipeline | undefined, routingError: Error | undefined): Promise<void> {
-    const started = this.settings.debug ? performance.now() : 0;
     this.host.requestStarted();
     let error: unknown;
     try {
@@ -125,13 +134,16 @@ export class HttpDispatcher {
       await (ctx.response as Response).write(ctx.res, ctx.method === 'HEAD');
     } catch (err) {
       error ??= err;
-      this.logger.error(`Writing the response to ${ctx.method} ${ctx.path} failed`, err);
+      if (clientWentAway(err)) {
+        // The client's choice (a cancelled download, a closed tab), not a server fault.
+        this.logger.debug(`The client closed the connection during the response to ${ctx.method} ${ctx.path} (${(err as Error).message})`);
+      } else {
+        this.logger.error(`Writing the response to ${ctx.method} ${ctx.path} failed`, err);
+      }
       // Nothing sent yet (a header Node refused, say): a 500 beats an empty reply. Else the stream is cut.
       if (!answerWithServerError(ctx.res)) ctx.res.destroy();
     }
-    if (this.settings.debug) {
-      this.logger.debug(`${ctx.method} ${ctx.path} ${ctx.res.statusCode} ${(performance.now() - started).toFixed(1)}ms`);
-    }
+    this.requestLog.http(ctx.req, ctx.res, ctx);
     if (this.events.has(END)) {
       await this.events.emit(END, { app: this.app, ctx, error }).catch((err: unknown) => this.logger.error(`${END} listener failed`, err));
     }
@@ -149,4 +161,11 @@ export class HttpDispatcher {
       // The logger is what failed; there is nowhere left to report to.
     }
   }
+}
+
+const CLIENT_GONE = new Set(['ERR_STREAM_PREMATURE_CLOSE', 'ECONNRESET', 'EPIPE', 'ERR_STREAM_DESTROYED']);
+
+/** Whether writing failed because the client closed the connection. */
+function clientWentAway(err: unknown): boolean {
+  return CLIENT_GONE.has((err as NodeJS.ErrnoException | undefined)?.code ?? '');
 }

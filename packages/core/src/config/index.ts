@@ -11,6 +11,7 @@ export type { RouterSpec, RouteSpec } from './router-spec';
 export type { RouteKeys, RouteKeySpec, SettingSpec } from './setting-spec';
 export type { StaticSpec } from './static-spec';
 export { parseServConfig, readRuntimeSettings, readServConfig, SERV_CONFIG_KEYS, SERV_CONFIG_MISSING_HINT } from './serv-config';
+export { readTrustProxy, type LogFormatSetting } from './operations-settings';
 export { DEFAULT_SEMI_SPACE_MB, MAX_SEMI_SPACE_MB } from './runtime-settings';
 export type { RuntimeSettings } from './runtime-settings';
 export { parseYaml, readConfigText } from './yaml-source';

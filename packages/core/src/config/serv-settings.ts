@@ -1,6 +1,9 @@
 import * as path from 'node:path';
 import { onProtocolRegistered, registeredProtocols } from '../protocol/registry';
 import { SESSIONS_SETTING, type SessionSettingsInput } from '../sessions/session-settings';
+import type { TrustProxy } from '../http/proxy-trust';
+import type { LogLevel } from '../logging/logger';
+import { LOG_FORMAT_SETTING, LOG_LEVEL_SETTING, TRUST_PROXY_SETTING, type LogFormatSetting } from './operations-settings';
 import { RUNTIME_SETTING, type RuntimeSettings } from './runtime-settings';
 import type { SettingSpec } from './setting-spec';
 import {
@@ -36,6 +39,12 @@ export interface ServSettings {
   requestTimeoutMs: number;
   /** How long an idle keep-alive connection stays open between requests, in milliseconds. Default 5000. */
   keepAliveTimeoutMs: number;
+  /** Which proxies' `X-Forwarded-*` / `Forwarded` headers to believe (docs/configuration.md). Default false. */
+  trustProxy: TrustProxy;
+  /** `auto` (pretty on a terminal, JSON otherwise), `pretty` or `json`. Default auto. */
+  logFormat: LogFormatSetting;
+  /** Lowest level logged; unset means info, or debug when `debug` is on. */
+  logLevel?: LogLevel;
   /** Time in-flight requests and handlers get on shutdown, in milliseconds. Default 5000. */
   shutdownGraceMs: number;
   /** How `serv launch` starts the serving process (V8's young generation); see RuntimeSettings. */
@@ -57,6 +66,9 @@ const SERVER_KEYS: readonly SettingSpec[] = [
   { key: 'headers_timeout_ms', field: 'headersTimeoutMs', defaultValue: 10000, read: (v, at) => expectInt(v, at, 1) },
   { key: 'request_timeout_ms', field: 'requestTimeoutMs', defaultValue: 30000, read: (v, at) => expectInt(v, at, 0) },
   { key: 'keep_alive_timeout_ms', field: 'keepAliveTimeoutMs', defaultValue: 5000, read: (v, at) => expectInt(v, at, 1) },
+  TRUST_PROXY_SETTING,
+  LOG_FORMAT_SETTING,
+  LOG_LEVEL_SETTING,
 ];
 const LIFECYCLE_KEYS: readonly SettingSpec[] = [
   { key: 'shutdown_grace_ms', field: 'shutdownGraceMs', defaultValue: 5000, read: (v, at) => expectInt(v, at, 0) },

@@ -2,6 +2,7 @@ import type { DependencyContainer } from 'tsyringe';
 import type { App } from '../app/app';
 import { ServError } from '../errors/serv-error';
 import type { Session } from '../sessions/session';
+import type { ClientAddress } from './proxy-trust';
 import { parseCookies } from './cookies';
 import { parseQuery, type QueryValues } from './query';
 
@@ -38,6 +39,21 @@ export abstract class BaseContext {
   get cookies(): Record<string, string> {
     return (this.cookieCache ??= parseCookies(this.header('cookie')));
   }
+
+  /**
+   * This request's id (the handshake's, for a WebSocket connection): generated, or the `x-request-id` a trusted
+   * proxy sent; the response carries it as `x-request-id` and the request's log line as `reqId`.
+   */
+  abstract readonly requestId: string;
+
+  /** The client's address and port: the TCP peer's, or the forwarded client's when `trust_proxy` trusts the peer. */
+  abstract readonly client: ClientAddress;
+
+  /** The scheme the client used (`http`/`https`, `ws`/`wss` for a WebSocket), honouring `trust_proxy`. */
+  abstract readonly scheme: string;
+
+  /** The host (and port) the client asked for: the `Host` header, or the forwarded host from a trusted proxy. */
+  abstract readonly host: string;
 
   /** A request header by case-insensitive name; repeated headers are joined with `, `. */
   abstract header(name: string): string | undefined;

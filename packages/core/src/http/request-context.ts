@@ -4,6 +4,7 @@ import type { App } from '../app/app';
 import { BaseContext } from './base-context';
 import { parseBody, readRawBody, type ParsedBody } from './body';
 import { own } from './own';
+import type { ClientAddress, RequestOrigin } from './proxy-trust';
 import type { Response } from './responses';
 
 /**
@@ -13,6 +14,11 @@ import type { Response } from './responses';
 export class RequestContext extends BaseContext {
   /** The response the handler produced; set before outer middleware resume. */
   response: Response | undefined;
+  /** The matched route's pattern (`/users/{id:int}`), undefined when no route matched (404, 405). */
+  routePath: string | undefined = undefined;
+  /** @internal `performance.now()` when the request arrived, for its log line. */
+  startedAt = 0;
+  private originCache: RequestOrigin | undefined;
   private stateCache: Record<string, unknown> | undefined;
   private bodyPromise: Promise<ParsedBody> | undefined;
   private rawPromise: Promise<Buffer> | undefined;
@@ -25,8 +31,26 @@ export class RequestContext extends BaseContext {
     readonly res: ServerResponse,
     path: string,
     queryString: string,
+    /** See `BaseContext.requestId`. */
+    readonly requestId = '',
   ) {
     super(app, path, queryString);
+  }
+
+  get client(): ClientAddress {
+    return this.origin.client;
+  }
+
+  get scheme(): 'http' | 'https' {
+    return this.origin.scheme;
+  }
+
+  get host(): string {
+    return this.origin.host;
+  }
+
+  private get origin(): RequestOrigin {
+    return (this.originCache ??= this.app.proxyTrust.resolve(this.req));
   }
 
   header(name: string): string | undefined {

@@ -48,10 +48,16 @@ export class LogOutput {
     this.emit(level, json);
   }
 
-  /** Write one line in pretty format: `time LEVEL [name] message`, then the error's stack and causes. */
-  writePretty(level: LineLevel, name: string, message: string, error?: unknown): void {
+  /**
+   * Write one line in pretty format: `time LEVEL [name] message key=value…`, then the stack and causes of the
+   * `err` field, if any.
+   */
+  writePretty(level: LineLevel, name: string, message: string, fields?: Record<string, unknown>): void {
     let line = `${new Date().toISOString()} ${level.toUpperCase().padEnd(5)} [${name}] ${message}`;
-    if (error !== undefined) line += `\n${formatError(error)}`;
+    if (fields !== undefined) {
+      for (const key of Object.keys(fields)) if (key !== 'err') line += ` ${key}=${prettyValue(fields[key])}`;
+      if ('err' in fields) line += `\n${formatError(fields.err)}`;
+    }
     if (this.sink !== undefined) this.sink(level, line);
     else this.emit(level, `${line}\n`);
   }
@@ -89,6 +95,12 @@ export class LogOutput {
       });
     }
   }
+}
+
+function prettyValue(value: unknown): string {
+  if (typeof value === 'string') return /^[\x21-\x7e]*$/.test(value) && value !== '' ? value : JSON.stringify(value);
+  if (typeof value === 'object' && value !== null) return JSON.stringify(value);
+  return String(value);
 }
 
 /** The level name of a pino numeric level (30 → 'info'). */

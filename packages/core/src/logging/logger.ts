@@ -3,14 +3,14 @@ import { levelName, LogOutput, type LineLevel, type LogFormat, type LogLevel, ty
 
 export type { LineLevel, LogFormat, LogLevel, LogSink } from './log-output';
 
-/** Structured fields of one line (JSON keys next to `msg`; the pretty format shows the message only). */
+/** Structured fields of one line (JSON keys next to `msg`; `key=value` after the message in the pretty format). */
 export type LogFields = Record<string, unknown>;
 
 interface PinoStream {
   write(line: string): void;
   lastLevel?: number;
   lastMsg?: string;
-  lastObj?: { err?: unknown };
+  lastObj?: Record<string, unknown>;
 }
 
 /** The `format` a logger gets when none is given: pretty on a terminal, JSON otherwise (a pipe, a file, a collector). */
@@ -43,7 +43,7 @@ export class Logger {
       write(line: string): void {
         const lineLevel = levelName(stream.lastLevel ?? 30);
         if (out.format === 'json') out.writeJson(lineLevel, line);
-        else out.writePretty(lineLevel, name, stream.lastMsg ?? '', stream.lastObj?.err);
+        else out.writePretty(lineLevel, name, stream.lastMsg ?? '', stream.lastObj);
       },
     };
     (stream as unknown as Record<symbol, boolean>)[pino.symbols.needsMetadataGsym] = true;
@@ -92,7 +92,7 @@ export class Logger {
     else this.#pino.error({ err: error }, message);
   }
 
-  /** One line with structured fields: JSON keys beside `msg`; the pretty format shows `message` alone. */
+  /** One line with structured fields: JSON keys beside `msg`; the pretty format appends them as `key=value`. */
   log(level: LineLevel, message: string, fields: LogFields): void {
     this.#pino[level](fields, message);
   }

@@ -13,7 +13,7 @@ function normalise(origin: string): string {
   return lower.endsWith('/') ? lower.slice(0, -1) : lower;
 }
 
-/** Whether `origin` (an `Origin` header value) names the host the request was sent to (scheme aside), or is trusted. */
+/** Whether `origin` (an `Origin` header value) names the host the request was sent to (`ctx.host`, scheme aside), or is trusted. */
 export function isSameOrTrustedOrigin(origin: string, host: string | undefined, trusted: readonly string[]): boolean {
   if (isListedOrigin(origin, trusted)) return true;
   if (host === undefined || origin === 'null') return false;
@@ -40,7 +40,7 @@ export function crossSiteRequestProblem(ctx: BaseContext, method: string, truste
     if (site === 'same-origin' || site === 'none') return null;
     return `Cross-site ${method} refused (Sec-Fetch-Site: ${site}); sessions accept unsafe methods from the same origin or settings.sessions.trusted_origins`;
   }
-  if (origin === undefined || isSameOrTrustedOrigin(origin, ctx.header('host'), trusted)) return null;
+  if (origin === undefined || isSameOrTrustedOrigin(origin, ctx.host, trusted)) return null;
   return `Cross-origin ${method} from ${origin} refused; sessions accept unsafe methods from the same origin or settings.sessions.trusted_origins`;
 }
 
@@ -52,7 +52,7 @@ export function crossSiteRequestProblem(ctx: BaseContext, method: string, truste
 export function crossSiteHandshakeProblem(ctx: BaseContext, routeOrigins: readonly string[], trusted: readonly string[]): string | null {
   const origin = ctx.header('origin');
   if (origin === undefined) return null;
-  if (isListedOrigin(origin, routeOrigins) || isSameOrTrustedOrigin(origin, ctx.header('host'), trusted)) return null;
+  if (isListedOrigin(origin, routeOrigins) || isSameOrTrustedOrigin(origin, ctx.host, trusted)) return null;
   return `Origin ${origin} may not open a WebSocket with this site's session cookie (cross-site WebSocket hijacking); ` +
     'add it to the route\'s origins or to settings.sessions.trusted_origins if it is yours';
 }

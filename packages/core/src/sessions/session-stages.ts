@@ -1,4 +1,3 @@
-import type { TLSSocket } from 'node:tls';
 import type { HttpMiddleware } from '../app/middleware';
 import type { Invoker } from '../di/handler-compiler';
 import { ForbiddenError } from '../errors/http-errors';
@@ -72,8 +71,9 @@ function cookieWriter(ctx: RequestContext, manager: SessionManager): CookieWrite
   const response = ctx.response;
   if (response === undefined) return undefined;
   const setting = manager.settings.secure;
-  // `auto`: Secure exactly when this request came over TLS.
-  const secure = setting === 'auto' ? (ctx.req.socket as Partial<TLSSocket>).encrypted === true : setting;
+  // `auto`: Secure exactly when the client used https: this request came over TLS, or a proxy trusted by
+  // `trust_proxy` says the original request did.
+  const secure = setting === 'auto' ? ctx.scheme === 'https' : setting;
   return {
     set: (name, value, maxAgeS) => response.setCookie(name, value, { httpOnly: true, sameSite: 'Lax', path: '/', secure, maxAgeSeconds: maxAgeS }),
     clear: (name) => response.setCookie(name, '', { httpOnly: true, sameSite: 'Lax', path: '/', secure, maxAgeSeconds: 0, expires: new Date(0) }),

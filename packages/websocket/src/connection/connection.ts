@@ -8,6 +8,7 @@ import { disconnectedError, WebSocketConnectionError, WebSocketError } from './e
 import { applyHandlerOutcome } from './handler-outcome';
 import { writeHandshakeRejection } from './handshake';
 import type { WebSocketHandlerHooks, WebSocketLog } from './hooks';
+import type { WebSocketOrigin } from './hub';
 import { Inbox, type InboxOwner } from './inbox';
 import type { ResolvedWebSocketOptions } from './options';
 import { failed, Outbox, RESOLVED, type OutboxOwner } from './outbox';
@@ -32,6 +33,7 @@ export interface ConnectionOwner extends WebSocketLog {
 
 const hosts = new RepeatedString();
 const paths = new RepeatedString();
+const requestHosts = new RepeatedString();
 
 /**
  * One connection's state machine (connection-state.ts) and the only code that changes it: the handshake
@@ -54,6 +56,12 @@ export class Connection implements InboxOwner, OutboxOwner, RawSocketOwner {
   /** The request path, as sent (not percent-decoded), split from the query once. */
   readonly path: string;
   readonly port: number;
+  /** The handshake's request id ('' when the hub was given none). */
+  readonly requestId: string;
+  /** Whether the client used https for the handshake (TLS here, or a trusted proxy's word). */
+  readonly secure: boolean;
+  /** The host the client asked for ('' when unknown). */
+  readonly requestHost: string;
   /** Set by the integration layer: its per-connection object (its `ConnectionContext`), for the `onEnd` hook. */
   scope: unknown = undefined;
   /** What the handler threw, if it did. */
@@ -82,12 +90,18 @@ export class Connection implements InboxOwner, OutboxOwner, RawSocketOwner {
     public params: Record<string, unknown>,
     /** The hooks passed to `WebSocketHub.handle()`. */
     public hooks: WebSocketHandlerHooks | undefined,
+    /** Client, scheme, host and id as the app resolved them; absent: the TCP peer. */
+    origin?: WebSocketOrigin,
   ) {
     this.headers = req.rawHeaders.join('\n');
-    const peer = peerAddress(socket);
-    this.host = hosts.share(peer.address ?? '');
     this.path = paths.share(path);
-    this.port = peer.port ?? 0;
+    // Read from the handle, not socket.remoteAddress (see peerAddress), unless the app resolved a forwarded client.
+    const client = origin?.client ?? peerAddress(socket);
+    this.host = hosts.share(('host' in client ? client.host : client.address) ?? '');
+    this.port = client.port ?? 0;
+    this.requestId = origin?.requestId ?? '';
+    this.secure = origin === undefined ? (socket as { encrypted?: boolean }).encrypted === true : origin.scheme === 'https';
+    this.requestHost = requestHosts.share(origin === undefined ? (req.headers.host ?? '') : origin.host);
     this.inbox = new Inbox(this);
     this.outbox = new Outbox(this, socket);
     this.ws = new WebSocket(this);
@@ -130,7 +144,7 @@ export class Connection implements InboxOwner, OutboxOwner, RawSocketOwner {
       );
     }
     const server = this.owner.serverFor(this.options.maxMessageBytes);
-    pending.upgrade(server, subprotocol ?? null, (raw) => this.attach(raw));
+    pending.upgrade(server, subprotocol ?? null, this.requestId, (raw) => this.attach(raw));
     if (this.outbox.raw === null) {
       // ws destroyed the socket instead of upgrading it: the client was already gone.
       this.markClosed(CloseCode.ABNORMAL, 'Client went away before the handshake completed');

@@ -13,6 +13,8 @@ import type { WebSocketEndInfo, WebSocketHandlerHooks, WebSocketLog, WebSocketRu
 import type { ResolvedWebSocketOptions } from './options';
 import { chooseSubprotocol } from './subprotocol-choice';
 import { OwnedRawSocket, type RawSocketServer } from './raw-socket';
+import { addRequestIdHeader } from './request-id-header';
+import type { WebSocketClient } from './websocket';
 import { splitRequestTarget } from './request-info';
 
 export type { WebSocketEndInfo, WebSocketHandlerHooks, WebSocketLog, WebSocketRunner } from './hooks';
@@ -33,8 +35,18 @@ export interface WebSocketHubOptions {
   readonly debug?: boolean;
   /** Open connections allowed per client address before new handshakes get HTTP 503 (default 0: no limit). */
   readonly maxConnectionsPerIp?: number;
-  /** Count clients by the last `X-Forwarded-For` entry instead of the TCP peer (default false: set it only behind a proxy). */
-  readonly trustProxy?: boolean;
+}
+
+/** Where a handshake came from, as the app resolved it (`trust_proxy`), and its request id. */
+export interface WebSocketOrigin {
+  /** The client's address (counted by `maxConnectionsPerIp`, shown as `ws.client`); absent: the TCP peer's. */
+  readonly client?: WebSocketClient;
+  /** The scheme the client used for the handshake. */
+  readonly scheme: 'http' | 'https';
+  /** The host the client asked for. */
+  readonly host: string;
+  /** Sent as `x-request-id` on the 101 response; '' sends none. */
+  readonly requestId: string;
 }
 
 /** The matched route as the hub needs it: its resolved limits and its path parameters. */
@@ -43,6 +55,8 @@ export interface WebSocketRouteMatch {
   readonly params: Record<string, unknown>;
   /** The request target split once by whoever matched the route (`splitRequestTarget`); split here when absent. */
   readonly target?: readonly [path: string, queryString: string];
+  /** Client, scheme, host and request id; absent: the TCP peer, no id. */
+  readonly origin?: WebSocketOrigin;
 }
 
 /**
@@ -96,7 +110,7 @@ export class WebSocketHub {
     this.#log = options.log ?? consoleLog;
     this.#debug = options.debug ?? false;
     this.#defaultHeartbeat = [options.heartbeatIntervalMs ?? 30_000, options.heartbeatTimeoutMs ?? 10_000];
-    this.#perIp = new PerIpLimit(options.maxConnectionsPerIp ?? 0, options.trustProxy ?? false);
+    this.#perIp = new PerIpLimit(options.maxConnectionsPerIp ?? 0);
     const internals = wsInternalsStatus();
     if (!internals.usingInternals) this.#debugLine(`WebSocket frames go through ws's public API only: ${internals.reason}`);
     this.#owner = {
@@ -143,13 +157,13 @@ export class WebSocketHub {
       writeHandshakeRejection(socket, refusal.status, refusal.body, 'headers' in refusal ? refusal.headers : undefined);
       return;
     }
-    const address = this.#perIp.max === 0 ? '' : this.#perIp.addressOf(req);
+    const address = this.#perIp.max === 0 ? '' : (route.origin?.client?.host ?? req.socket.remoteAddress ?? '');
     if (this.#perIp.isFull(address)) {
       this.#debugLine(`WebSocket ${path} refused with HTTP 503: ${address} is at max_connections_per_ip`);
       writeHandshakeRejection(socket, 503, `Too many connections from your address (max_connections_per_ip is ${this.#perIp.max})`);
       return;
     }
-    const conn = new Connection(this.#owner, req, socket, head, path, queryString, route.options, route.params, hooks);
+    const conn = new Connection(this.#owner, req, socket, head, path, queryString, route.options, route.params, hooks, route.origin);
     this.#connections.add(conn);
     this.#perIp.add(address, conn);
     let result: Promise<void> | void;
@@ -203,6 +217,7 @@ export class WebSocketHub {
         perMessageDeflate: this.#perMessageDeflate,
         handleProtocols: chooseSubprotocol,
       });
+      server.on('headers', addRequestIdHeader);
       this.#servers.set(maxPayloadBytes, server);
     }
     return server;

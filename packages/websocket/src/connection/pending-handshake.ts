@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { OwnedRawSocket, RawSocketServer } from './raw-socket';
+import { withRequestId } from './request-id-header';
 import { withSubprotocol } from './subprotocol-choice';
 
 const noop = (): void => undefined;
@@ -22,9 +23,9 @@ export class PendingHandshake {
     socket.on('error', noop);
   }
 
-  /** Let `ws` complete the handshake with `subprotocol`; `attach` runs synchronously if the socket was upgraded. */
-  upgrade(server: RawSocketServer, subprotocol: string | null, attach: (raw: OwnedRawSocket) => void): void {
-    withSubprotocol(subprotocol, () => server.handleUpgrade(this.req, this.socket, this.head, attach));
+  /** Let `ws` complete the handshake with `subprotocol` (and `x-request-id`, unless ''); `attach` runs synchronously if the socket was upgraded. */
+  upgrade(server: RawSocketServer, subprotocol: string | null, requestId: string, attach: (raw: OwnedRawSocket) => void): void {
+    withRequestId(requestId, () => withSubprotocol(subprotocol, () => server.handleUpgrade(this.req, this.socket, this.head, attach)));
   }
 
   /** Remove the listeners: from now on `ws` (or nobody, after a refusal) watches the socket. */

@@ -1,9 +1,7 @@
-import type { IncomingMessage } from 'node:http';
-
 /**
  * Open WebSocket connections counted per client address, so one address cannot take every `max_connections` slot.
- * The address is the TCP peer's, or — only when `trustProxy` is set — the last `X-Forwarded-For` entry, the one
- * the proxy in front of Serv appended (earlier entries are the client's word and are never trusted).
+ * The address is the one the hub was given for the handshake: the TCP peer's, or the client's as resolved by
+ * the app's `trust_proxy`.
  */
 export class PerIpLimit {
   private readonly _open = new Map<string, number>();
@@ -12,19 +10,7 @@ export class PerIpLimit {
   constructor(
     /** Connections allowed per address; 0 means no limit (and nothing is counted). */
     readonly max: number,
-    private readonly _trustProxy: boolean,
   ) {}
-
-  /** The address `req` counts against. */
-  addressOf(req: IncomingMessage): string {
-    if (this._trustProxy) {
-      const header = req.headers['x-forwarded-for'];
-      const list = (Array.isArray(header) ? header.join(',') : header ?? '').split(',');
-      const last = list[list.length - 1]?.trim();
-      if (last !== undefined && last !== '') return last;
-    }
-    return req.socket.remoteAddress ?? '';
-  }
 
   /** True when `address` already holds `max` open connections. */
   isFull(address: string): boolean {

@@ -69,9 +69,14 @@ export class WebSocket {
     return typeof headers === 'string' ? (c.headers = headersFromText(headers)) : headers;
   }
 
-  /** The peer's address and port. */
+  /** The client's address and port: the TCP peer's, or the forwarded client's when the app's `trust_proxy` trusts the peer. */
   get client(): WebSocketClient {
     return { host: this.#c.host, port: this.#c.port };
+  }
+
+  /** The handshake's request id (sent as `x-request-id` on the 101 response, `reqId` in the close log line); '' outside an app. */
+  get requestId(): string {
+    return this.#c.requestId;
   }
 
   /** Subprotocols the client offered in `Sec-WebSocket-Protocol`, in its order. */

@@ -1,17 +1,36 @@
-import { BaseContext, type App, type DependencyContainer } from '@serv/core';
-import { WebSocket } from '../connection/websocket';
+import { BaseContext, type App, type ClientAddress, type DependencyContainer } from '@serv/core';
+import { connectionOf, WebSocket } from '../connection/websocket';
 
 /**
  * One WebSocket connection's context: params, settings, query, headers and cookies of the handshake, and a
  * child container (created on first use) holding the `WebSocket`. Plain-function handlers get it as `ctx`.
  */
 export class ConnectionContext extends BaseContext {
+  /** The matched route's pattern (`/chat/{room}`), for the close log line. */
+  routePath = '';
   constructor(
     app: App,
     /** The connection. */
     readonly ws: WebSocket,
   ) {
     super(app, ws.path, ws.queryString);
+  }
+
+  get requestId(): string {
+    return this.ws.requestId;
+  }
+
+  get client(): ClientAddress {
+    return this.ws.client;
+  }
+
+  /** `ws` or `wss` (the latter also when a trusted proxy says the client used https). */
+  get scheme(): 'ws' | 'wss' {
+    return connectionOf(this.ws).secure ? 'wss' : 'ws';
+  }
+
+  get host(): string {
+    return connectionOf(this.ws).requestHost;
   }
 
   /** A handshake header by name (case-insensitive) (the request itself is not kept, to keep idle connections small). */

@@ -4,10 +4,10 @@ import {
 } from '@serv/core';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { WebSocketHub, type WebSocketHandlerHooks } from '../connection/hub';
+import { WebSocketHub, type WebSocketEndInfo, type WebSocketHandlerHooks, type WebSocketOrigin } from '../connection/hub';
 import { resolveWebSocketOptions, type ResolvedWebSocketOptions } from '../connection/options';
 import { splitRequestTarget } from '../connection/request-info';
-import { WebSocket } from '../connection/websocket';
+import { connectionOf, WebSocket } from '../connection/websocket';
 import { appRooms } from '../rooms/app-rooms';
 import { APP_SETTING_DEFAULTS, WEBSOCKET_ROUTE_KEYS, WEBSOCKET_SETTINGS } from '../settings/websocket-settings';
 import { connectTestWebSocket } from '../testing/test-websocket';
@@ -25,7 +25,6 @@ function attach(app: App): ProtocolRuntime {
     heartbeatIntervalMs: s.heartbeatIntervalMs,
     heartbeatTimeoutMs: s.heartbeatTimeoutMs,
     maxConnectionsPerIp: s.maxConnectionsPerIp,
-    trustProxy: s.trustProxy,
     log: { debug: (m) => app.logger.debug(m), error: (m, e) => app.logger.error(m, e) },
     debug: s.debug,
   });
@@ -37,6 +36,7 @@ function attach(app: App): ProtocolRuntime {
     onEnd(ws, info) {
       const c = ws._scope as ConnectionContext | undefined;
       ws._scope = undefined;
+      if (c !== undefined) logClose(app, ws, c, info);
       if (c !== undefined) void c.dispose().catch((err: unknown) => app.logger.error('Disposing the connection container failed', err));
       if (app.hasListeners(END)) {
         app.emit(END, { app, ws, ctx: c, ...info }).catch((err: unknown) => app.logger.error(`${END} listener failed`, err));
@@ -60,17 +60,19 @@ function attach(app: App): ProtocolRuntime {
       }
       const { route, params } = match;
       const invoke = app.invokerFor(route);
+      const origin = originOf(app, req);
       hub.handle(
         req,
         socket,
         head,
-        { options: route.options as unknown as ResolvedWebSocketOptions, params, target },
+        { options: route.options as unknown as ResolvedWebSocketOptions, params, target, origin },
         (ws) => {
           // Not an async function, and called right away: nothing of this closure outlives the call.
           const c = new ConnectionContext(app, ws);
           ws._scope = c;
           c.params = params;
           c.settings = route.settings;
+          c.routePath = route.path;
           if (app.hasListeners(BEGIN)) return app.emit(BEGIN, { app, ws, ctx: c }).then(() => invoke(c) as Promise<void>);
           return invoke(c) as Promise<void> | void;
         },
@@ -79,6 +81,32 @@ function attach(app: App): ProtocolRuntime {
     },
     close: (graceMs) => hub.close(graceMs).then(() => rooms._close()),
   };
+}
+
+/**
+ * The handshake's request id, and — when `trust_proxy` is on — the client, scheme and host from forwarded headers.
+ * With it off, the connection reads its peer from the socket handle (cheaper to keep than `socket.remoteAddress`).
+ */
+function originOf(app: App, req: IncomingMessage): WebSocketOrigin {
+  const requestId = app.requestLog.idOf(req);
+  if (app.proxyTrust.enabled) return { ...app.proxyTrust.resolve(req), requestId };
+  const scheme = (req.socket as { encrypted?: boolean }).encrypted === true ? 'https' : 'http';
+  return { scheme, host: req.headers.host ?? '', requestId };
+}
+
+/** The info line of a finished connection (unless its path is excluded from the request log). */
+function logClose(app: App, ws: WebSocket, c: ConnectionContext, info: WebSocketEndInfo): void {
+  if (app.requestLog.excludedPaths.has(ws.path) || !app.logger.enabled('info')) return;
+  app.logger.log('info', 'websocket closed', {
+    reqId: ws.requestId,
+    path: ws.path,
+    route: c.routePath,
+    code: info.code,
+    reason: info.reason,
+    durationMs: info.durationMs,
+    accepted: connectionOf(ws).wasOpen,
+    client: ws.client.host,
+  });
 }
 
 /**

@@ -11,10 +11,8 @@ declare module '@serv/core' {
     origins: string[];
     /** Open WebSocket connections allowed at once (over → HTTP 503 on the handshake). Default 1000. */
     maxConnections: number;
-    /** Open WebSocket connections allowed per client address (over → HTTP 503); 0 = no limit. Default 0. */
+    /** Open WebSocket connections allowed per client address (over → HTTP 503; the address honours `trust_proxy`); 0 = no limit. Default 0. */
     maxConnectionsPerIp: number;
-    /** Count WebSocket clients by the last `X-Forwarded-For` entry (only behind a proxy that sets it). Default false. */
-    trustProxy: boolean;
     /** Largest WebSocket message in bytes (over → close 1009). Default 1048576. */
     maxMessageBytes: number;
     /** Messages allowed per rateLimitIntervalMs per connection (over → close 1008); 0 turns it off. Default 1000. */

@@ -37,7 +37,6 @@ const ROWS: readonly Row[] = [
   { key: 'origins', field: 'origins', defaultValue: [], rule: { type: 'strings' }, scope: 'both' },
   { key: 'max_connections', field: 'maxConnections', defaultValue: 1000, rule: POSITIVE, scope: 'app' },
   { key: 'max_connections_per_ip', field: 'maxConnectionsPerIp', defaultValue: 0, rule: NON_NEGATIVE, scope: 'app' },
-  { key: 'trust_proxy', field: 'trustProxy', defaultValue: false, rule: { type: 'bool' }, scope: 'app' },
   { key: 'max_message_bytes', field: 'maxMessageBytes', defaultValue: 1_048_576, rule: POSITIVE, scope: 'both' },
   { key: 'rate_limit_messages', field: 'rateLimitMessages', defaultValue: 1000, rule: NON_NEGATIVE, scope: 'both' },
   { key: 'rate_limit_interval_ms', field: 'rateLimitIntervalMs', defaultValue: 1000, rule: POSITIVE, scope: 'both' },
