@@ -7,7 +7,7 @@ import { configErrorFrom, fixturePath, fixtureText } from './helpers';
 const FILE = 'serv.config.yaml';
 const SETTINGS_KEYS_TEXT =
   'debug, host, port, extension_dir, max_body_bytes, headers_timeout_ms, request_timeout_ms, keep_alive_timeout_ms, ' +
-  'origins, max_connections, max_connections_per_ip, trust_proxy, max_message_bytes, rate_limit_messages, ' +
+  'trust_proxy, log_format, log_level, origins, max_connections, max_connections_per_ip, max_message_bytes, rate_limit_messages, ' +
   'rate_limit_interval_ms, heartbeat_interval_ms, heartbeat_timeout_ms, send_high_water_bytes, max_buffered_bytes, ' +
   'send_timeout_ms, message_timeout_ms, permessage_deflate, broker, presence_ttl_ms, store, history_max_per_room, ' +
   'history_ttl_s, sessions, shutdown_grace_ms, runtime, tls';
@@ -63,6 +63,8 @@ describe('parseServConfig with valid files', () => {
       maxConnections: 5,
       maxConnectionsPerIp: 2,
       trustProxy: true,
+      logFormat: 'json',
+      logLevel: 'warn',
       maxMessageBytes: 65536,
       rateLimitMessages: 0,
       rateLimitIntervalMs: 250,
@@ -105,6 +107,7 @@ describe('parseServConfig with valid files', () => {
       maxConnections: 1000,
       maxConnectionsPerIp: 0,
       trustProxy: false,
+      logFormat: 'auto',
       maxMessageBytes: 1048576,
       rateLimitMessages: 1000,
       rateLimitIntervalMs: 1000,

@@ -63,7 +63,7 @@ describe('docs/getting-started.md', () => {
     try {
       expect((await client.get('/api/hello/ada')).json()).toEqual({ message: 'Hello, ada!' });
       await ended;
-      expect(lines).toEqual([expect.stringMatching(/ DEBUG \[serv\] GET \/api\/hello\/ada 200 \d+\.\dms$/)]);
+      expect(lines).toEqual([expect.stringMatching(/ INFO  \[serv\] GET \/api\/hello\/ada 200 \d+\.\dms 25B 127\.0\.0\.1 id=[\w-]+-[0-9a-z]+$/)]);
       expect((await client.get('/api/time')).json()).toEqual({ now: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) });
     } finally {
       await client.close();

@@ -1,14 +1,13 @@
 import { STATUS_CODES, type IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { closeCodeOfWsError, peerAddress } from '../internals/ws-internals';
+import { closeCodeOfWsError, hasUnfinishedMessage, peerAddress } from '../internals/ws-internals';
 import { assertCloseArguments, closeCodeToHttpStatus, CloseCode } from './close-codes';
 import { monotonicMs } from './clock';
 import * as S from './connection-state';
 import { disconnectedError, WebSocketConnectionError, WebSocketError } from './errors';
 import { applyHandlerOutcome } from './handler-outcome';
 import { writeHandshakeRejection } from './handshake';
-import type { WebSocketHandlerHooks, WebSocketLog } from './hooks';
-import type { WebSocketOrigin } from './hub';
+import type { WebSocketHandlerHooks, WebSocketLog, WebSocketOrigin } from './hooks';
 import { Inbox, type InboxOwner } from './inbox';
 import type { ResolvedWebSocketOptions } from './options';
 import { failed, Outbox, RESOLVED, type OutboxOwner } from './outbox';
@@ -16,7 +15,6 @@ import { PendingHandshake } from './pending-handshake';
 import { RepeatedString } from './request-info';
 import { listenToRawSocket, type OwnedRawSocket, type RawSocketOwner, type RawSocketServer } from './raw-socket';
 import { WebSocket } from './websocket';
-import { hasUnfinishedMessage } from '../internals/ws-internals';
 
 /** Added to "not active" before accept(): the fix for a handler that sends or receives first. */
 const NOT_ACCEPTED_HINT = ': call `await ws.accept()` first';
@@ -33,7 +31,7 @@ export interface ConnectionOwner extends WebSocketLog {
 
 const hosts = new RepeatedString();
 const paths = new RepeatedString();
-const requestHosts = new RepeatedString();
+const requestHosts = new RepeatedString(); // the Host of successive handshakes, kept once
 
 /**
  * One connection's state machine (connection-state.ts) and the only code that changes it: the handshake
@@ -56,11 +54,9 @@ export class Connection implements InboxOwner, OutboxOwner, RawSocketOwner {
   /** The request path, as sent (not percent-decoded), split from the query once. */
   readonly path: string;
   readonly port: number;
-  /** The handshake's request id ('' when the hub was given none). */
+  /** The handshake's request id ('' when none was given), whether the client used https, the host it asked for. */
   readonly requestId: string;
-  /** Whether the client used https for the handshake (TLS here, or a trusted proxy's word). */
   readonly secure: boolean;
-  /** The host the client asked for ('' when unknown). */
   readonly requestHost: string;
   /** Set by the integration layer: its per-connection object (its `ConnectionContext`), for the `onEnd` hook. */
   scope: unknown = undefined;
@@ -90,13 +86,11 @@ export class Connection implements InboxOwner, OutboxOwner, RawSocketOwner {
     public params: Record<string, unknown>,
     /** The hooks passed to `WebSocketHub.handle()`. */
     public hooks: WebSocketHandlerHooks | undefined,
-    /** Client, scheme, host and id as the app resolved them; absent: the TCP peer. */
     origin?: WebSocketOrigin,
   ) {
     this.headers = req.rawHeaders.join('\n');
     this.path = paths.share(path);
-    // Read from the handle, not socket.remoteAddress (see peerAddress), unless the app resolved a forwarded client.
-    const client = origin?.client ?? peerAddress(socket);
+    const client = origin?.client ?? peerAddress(socket); // the app's resolved client, else the handle's peer
     this.host = hosts.share(('host' in client ? client.host : client.address) ?? '');
     this.port = client.port ?? 0;
     this.requestId = origin?.requestId ?? '';

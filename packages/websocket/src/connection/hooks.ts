@@ -1,4 +1,4 @@
-import type { WebSocket } from './websocket';
+import type { WebSocket, WebSocketClient } from './websocket';
 
 /** Where the hub reports: `debug` lines only when the hub's `debug` option is on; `error` always. */
 export interface WebSocketLog {
@@ -24,3 +24,15 @@ export interface WebSocketHandlerHooks {
 
 /** Runs the route handler for one connection. */
 export type WebSocketRunner = (ws: WebSocket) => Promise<void> | void;
+
+/** Where a handshake came from, as the app resolved it (`trust_proxy`), and its request id. */
+export interface WebSocketOrigin {
+  /** The client's address (counted by `maxConnectionsPerIp`, shown as `ws.client`); absent: the TCP peer's. */
+  readonly client?: WebSocketClient;
+  /** The scheme the client used for the handshake. */
+  readonly scheme: 'http' | 'https';
+  /** The host the client asked for. */
+  readonly host: string;
+  /** Sent as `x-request-id` on the 101 response; '' sends none. */
+  readonly requestId: string;
+}

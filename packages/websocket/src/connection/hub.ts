@@ -9,15 +9,14 @@ import { HANDLER_DONE, SOCKET_GONE } from './connection-state';
 import { checkUpgradeRequest, isOriginAllowed, writeHandshakeRejection } from './handshake';
 import { PerIpLimit } from './per-ip-limit';
 import { HeartbeatTimer } from './heartbeat';
-import type { WebSocketEndInfo, WebSocketHandlerHooks, WebSocketLog, WebSocketRunner } from './hooks';
+import type { WebSocketEndInfo, WebSocketHandlerHooks, WebSocketLog, WebSocketOrigin, WebSocketRunner } from './hooks';
 import type { ResolvedWebSocketOptions } from './options';
 import { chooseSubprotocol } from './subprotocol-choice';
 import { OwnedRawSocket, type RawSocketServer } from './raw-socket';
 import { addRequestIdHeader } from './request-id-header';
-import type { WebSocketClient } from './websocket';
 import { splitRequestTarget } from './request-info';
 
-export type { WebSocketEndInfo, WebSocketHandlerHooks, WebSocketLog, WebSocketRunner } from './hooks';
+export type { WebSocketEndInfo, WebSocketHandlerHooks, WebSocketLog, WebSocketOrigin, WebSocketRunner } from './hooks';
 
 /** App-wide settings of a hub; per-route limits come with each `handle()` call. */
 export interface WebSocketHubOptions {
@@ -37,17 +36,6 @@ export interface WebSocketHubOptions {
   readonly maxConnectionsPerIp?: number;
 }
 
-/** Where a handshake came from, as the app resolved it (`trust_proxy`), and its request id. */
-export interface WebSocketOrigin {
-  /** The client's address (counted by `maxConnectionsPerIp`, shown as `ws.client`); absent: the TCP peer's. */
-  readonly client?: WebSocketClient;
-  /** The scheme the client used for the handshake. */
-  readonly scheme: 'http' | 'https';
-  /** The host the client asked for. */
-  readonly host: string;
-  /** Sent as `x-request-id` on the 101 response; '' sends none. */
-  readonly requestId: string;
-}
 
 /** The matched route as the hub needs it: its resolved limits and its path parameters. */
 export interface WebSocketRouteMatch {

@@ -160,4 +160,22 @@ describe('secure: auto', () => {
       await client.close();
     }
   });
+
+  it.each([
+    ['a trusted proxy says the client used https', { trustProxy: true }, 'https', true],
+    ['a proxy that is not trusted says https', { trustProxy: ['10.0.0.0/8'] }, 'https', false],
+    ['trust_proxy is off', {}, 'https', false],
+    ['a trusted proxy says the client used http', { trustProxy: 1 }, 'http', false],
+  ] as const)('sets Secure over plain HTTP exactly when %s', async (_case, settings, proto, secure) => {
+    const client = createTestClient(
+      createApp({ routes: [AuthRoutes, MeHandler], logger: new Logger('test', 'silent'), settings: { ...settings, heartbeatIntervalMs: 0, sessions: { secret: SECRET, store: 'memory' } } }),
+    );
+    try {
+      const login = await client.post('/login', { headers: { 'x-forwarded-proto': proto, 'x-forwarded-for': '203.0.113.9' } });
+      const cookie = login.headers['set-cookie']?.[0] as string;
+      expect(cookie.includes('; Secure;')).toBe(secure);
+    } finally {
+      await client.close();
+    }
+  });
 });
