@@ -25,8 +25,10 @@ describe('the WebSocket close line', () => {
     const { url } = await app.listen({ host: '127.0.0.1', port: 0 });
     try {
       const raw = new RawWebSocket(`${url.replace('http', 'ws')}/ws/lobby`);
-      const upgradeId = await new Promise<string>((resolve) => raw.once('upgrade', (res) => resolve(res.headers['x-request-id'] as string)));
-      const hello = await new Promise<{ requestId: string; client: string; scheme: string }>((resolve) => raw.once('message', (d) => resolve(JSON.parse(String(d)))));
+      const upgraded = new Promise<string>((resolve) => raw.once('upgrade', (res) => resolve(res.headers['x-request-id'] as string)));
+      const first = new Promise<{ requestId: string; client: string; scheme: string }>((resolve) => raw.once('message', (d) => resolve(JSON.parse(String(d)))));
+      const upgradeId = await upgraded;
+      const hello = await first;
       expect(upgradeId).toMatch(/^[\w-]+-[0-9a-z]+$/);
       expect(hello).toMatchObject({ requestId: upgradeId, client: '127.0.0.1', scheme: 'ws' });
       raw.close(1000, 'bye');
