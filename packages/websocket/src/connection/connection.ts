@@ -30,8 +30,7 @@ export interface ConnectionOwner extends WebSocketLog {
 }
 
 const hosts = new RepeatedString();
-const paths = new RepeatedString();
-const requestHosts = new RepeatedString(); // the Host of successive handshakes, kept once
+const [paths, requestHosts] = [new RepeatedString(), new RepeatedString()]; // request paths; Host values
 
 /**
  * One connection's state machine (connection-state.ts) and the only code that changes it: the handshake
