@@ -79,6 +79,7 @@ export class RoomConnection {
     if (text.length > this.limits.maxTextChars) {
       return this.#error('too_large', `A message can be at most ${this.limits.maxTextChars} characters; this one has ${text.length}`);
     }
+    this.app.typing.clear(this.room, this.user);
     await this.#publish(() => ({ kind: 'message', user: this.user, text }));
   }
 

@@ -2,7 +2,8 @@ import { Injectable } from '@serv/core';
 
 /**
  * Decides which "is typing" events are broadcast: at most one per user per room per interval (app-wide, so two tabs
- * of one user count together). Events in between are dropped silently: they carry nothing new.
+ * of one user count together), and again right after the user's message (which ended their typing on every page).
+ * Events in between are dropped silently: they carry nothing new.
  */
 @Injectable()
 export class TypingGate {
@@ -16,6 +17,11 @@ export class TypingGate {
     if (this.#last.size >= 10_000) this.#sweep(now, intervalMs);
     this.#last.set(key, now);
     return true;
+  }
+
+  /** `user` sent a message in `room`: that ends their typing, so their next typing event goes out at once. */
+  clear(room: string, user: string): void {
+    this.#last.delete(`${room}\n${user}`);
   }
 
   #sweep(now: number, intervalMs: number): void {
