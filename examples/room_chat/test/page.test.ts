@@ -176,4 +176,39 @@ describe('the room chat in Chromium, two users and a bystander', () => {
     expect(pageErrors).toEqual([]);
     expect(await server.stop()).toBe(0);
   });
+
+  it('says what is wrong on the login form, and loads older messages when the reader scrolls to the top', async () => {
+    const server = await launchRoomChat(copyRoomChat());
+    const writer = await new ChatClient(server.url).signup('writer');
+    const ws = await writer.socket('long');
+    await readUntil(ws, (f) => f.type === 'presence');
+    for (let i = 1; i <= 120; i += 1) ws.send(JSON.stringify({ type: 'message', text: `Message number ${i}` }));
+    await readUntil(ws, (f) => f.data?.text === 'Message number 120');
+    await ws.close();
+
+    const context = await browser.newContext({ viewport: PHONE });
+    contexts.push(context);
+    const page = await context.newPage();
+    page.on('pageerror', (err) => pageErrors.push(`reader: ${err.message}`));
+    await page.goto(`${server.url}/#room=long`);
+    await page.getByLabel('Name', { exact: true }).fill('writer');
+    await page.getByLabel('Password').fill('not the password');
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.locator('#auth-error', { hasText: 'Wrong name or password' }).waitFor();
+    await page.getByLabel('Password').fill('password-writer');
+    await page.getByRole('button', { name: 'Log in' }).click();
+
+    await page.locator('#messages li[data-offset="120"]').waitFor();
+    expect(await offsets(page)).toEqual(Array.from({ length: 50 }, (_, i) => 71 + i));
+    expect(await page.isVisible('#older-button')).toBe(true);
+    await page.locator('#drop-zone').evaluate((scroller) => scroller.scrollTo(0, 0));
+    await page.locator('#messages li[data-offset="21"]').waitFor();
+    await page.locator('#drop-zone').evaluate((scroller) => scroller.scrollTo(0, 0));
+    await page.locator('#history-start:not([hidden])').waitFor();
+    expect(await offsets(page)).toEqual(Array.from({ length: 120 }, (_, i) => i + 1));
+    expect(await page.isVisible('#older-button')).toBe(false);
+
+    expect(pageErrors).toEqual([]);
+    expect(await server.stop()).toBe(0);
+  });
 });

@@ -19,6 +19,7 @@ export class RoomView {
   #lastTypingSent = 0;
   #closed = false;
   #cleanup = [];
+  #pinned = true; // the reader is at the newest message: keep them there as messages arrive and the window resizes
 
   constructor(room, me, { onSignedOut, onPresence }) {
     this.room = room;
@@ -95,7 +96,6 @@ export class RoomView {
     if (list.querySelector(`[data-offset="${envelope.offset}"]`) !== null) return;
     const item = this.#render(envelope);
     const after = [...list.children].find((li) => Number(li.dataset.offset) > envelope.offset);
-    const stick = list.parentElement.scrollHeight - list.parentElement.scrollTop - list.parentElement.clientHeight < 80;
     list.insertBefore(item, after ?? null);
     if (this.#oldest === null || envelope.offset < this.#oldest) {
       this.#oldest = envelope.offset;
@@ -105,7 +105,7 @@ export class RoomView {
       const { data } = envelope;
       if (data.user !== undefined) this.#stopTyping(data.user);
       if (data.user !== this.me.name) $('live').textContent = `${data.user}: ${data.kind === 'file' ? `shared ${data.file.name}` : data.text}`;
-      if (stick || data.user === this.me.name) list.parentElement.scrollTop = list.parentElement.scrollHeight;
+      if (this.#pinned || data.user === this.me.name) this.#toBottom();
     }
   }
 
@@ -142,7 +142,9 @@ export class RoomView {
       img.src = file.url;
       img.alt = file.name;
       img.loading = 'lazy';
-      img.addEventListener('load', () => this.#keepBottom());
+      img.addEventListener('load', () => {
+        if (this.#pinned) this.#toBottom();
+      });
       link.append(img);
       box.append(link);
     }
@@ -155,9 +157,10 @@ export class RoomView {
     return box;
   }
 
-  #keepBottom() {
+  #toBottom() {
     const scroller = $('messages').parentElement;
-    if (scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < 400) scroller.scrollTop = scroller.scrollHeight;
+    scroller.scrollTop = scroller.scrollHeight;
+    this.#pinned = true;
   }
 
   // ---- older messages (infinite scroll upward) ----
@@ -268,9 +271,18 @@ export class RoomView {
     });
     this.#on($('older-button'), 'click', () => void this.#loadOlder());
     const scroller = $('messages').parentElement;
+    let lastTop = scroller.scrollTop;
     this.#on(scroller, 'scroll', () => {
-      if (scroller.scrollTop < 60) void this.#loadOlder();
+      this.#pinned = scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < 80;
+      // Only the reader scrolls up; the page itself only ever scrolls down (to the newest, or back after a page).
+      if (scroller.scrollTop < lastTop && scroller.scrollTop < 60) void this.#loadOlder();
+      lastTop = scroller.scrollTop;
     });
+    const resized = new ResizeObserver(() => {
+      if (this.#pinned) this.#toBottom();
+    });
+    resized.observe(scroller);
+    this.#cleanup.push(() => resized.disconnect());
     const zone = $('drop-zone');
     this.#on(zone, 'dragover', (event) => {
       event.preventDefault();
