@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { connectTestWebSocket, type TestWebSocket } from '@serv/websocket';
@@ -15,14 +15,21 @@ const copies: string[] = [];
 /**
  * A fresh copy of the example in a temp folder (its config files and extension; no data), with `node_modules`
  * linked to the repository's, so that `serv launch` there behaves as in the example folder but with its own data.
+ * With `prefix` (lower-case letters, digits, `_`), serv.production.yaml's Redis key prefixes become `<prefix>:` and
+ * its PostgreSQL table prefix `<prefix>_`, so that runs sharing one Redis and one database never meet.
  */
-export function copyRoomChat(): string {
+export function copyRoomChat(options: { prefix?: string } = {}): string {
   const dir = mkdtempSync(join(tmpdir(), 'room-chat-'));
   copies.push(dir);
   for (const entry of ['serv.config.yaml', 'serv.production.yaml', 'extensions']) {
     cpSync(join(ROOM_CHAT_DIR, entry), join(dir, entry), { recursive: true });
   }
   symlinkSync(REPO_NODE_MODULES, join(dir, 'node_modules'), 'dir');
+  if (options.prefix !== undefined) {
+    const file = join(dir, 'serv.production.yaml');
+    const yaml = readFileSync(file, 'utf8').replace(/"room_chat:"/g, `"${options.prefix}:"`).replace(/"room_chat_"/g, `"${options.prefix}_"`);
+    writeFileSync(file, yaml);
+  }
   return dir;
 }
 
