@@ -32,7 +32,7 @@ afterAll(async () => {
 });
 
 /** A new user in their own browser context: opens the page and signs up. */
-async function signUp(url: string, name: string, viewport = DESKTOP): Promise<Page> {
+async function signUp(url: string, name: string, viewport = DESKTOP, screenshot?: string): Promise<Page> {
   const context = await browser.newContext({ viewport, acceptDownloads: true });
   contexts.push(context);
   const page = await context.newPage();
@@ -40,6 +40,7 @@ async function signUp(url: string, name: string, viewport = DESKTOP): Promise<Pa
   await page.goto(url);
   await page.getByLabel('Name', { exact: true }).fill(name);
   await page.getByLabel('Password').fill(`password-${name}`);
+  if (screenshot !== undefined) await page.screenshot({ path: resolve(SCREENSHOTS, screenshot) });
   await page.getByRole('button', { name: 'Sign up' }).click();
   await page.locator('#me-name', { hasText: name }).waitFor();
   return page;
@@ -112,7 +113,7 @@ describe('the room chat in Chromium, two users and a bystander', () => {
     expect(sha256(readFileSync(await download.path()))).toBe(sha256(png));
 
     // A third user in another room sees none of it, and is seen by nobody there.
-    const cyd = await signUp(url, 'cyd');
+    const cyd = await signUp(url, 'cyd', PHONE, 'phone-login.png');
     await join(cyd, 'elsewhere');
     await send(cyd, 'Anyone in elsewhere?');
     await cyd.locator('#messages li .message__text', { hasText: 'Anyone in elsewhere?' }).waitFor();
