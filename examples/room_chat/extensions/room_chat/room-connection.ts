@@ -69,7 +69,8 @@ export class RoomConnection {
     if (type === 'message') return this.#text(message as { text?: unknown });
     if (type === 'typing') return this.#typing();
     if (type === 'file') return this.#header(message as Record<string, unknown>);
-    return this.#error('bad_message', `Unknown message type ${JSON.stringify(type ?? null)}; use "message", "typing" or "file"`);
+    const shown = typeof type === 'string' ? JSON.stringify(type.slice(0, 40)) : type === undefined ? '(none)' : `of type ${typeof type}`;
+    return this.#error('bad_message', `Unknown message type ${shown}; use "message", "typing" or "file"`);
   }
 
   async #text(message: { text?: unknown }): Promise<void> {
