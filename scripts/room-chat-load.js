@@ -22,6 +22,13 @@ async function main(argv) {
   }
   checkOpenFileLimit(opts.users);
   const server = opts.launch ? await launchExample({ users: opts.users, log }) : null;
+  // Ctrl-C (or a test's SIGTERM) must not leave the launched server running.
+  for (const signal of ['SIGINT', 'SIGTERM']) {
+    process.once(signal, () => {
+      log(`room-chat-load: ${signal}: stopping${server === null ? '' : ' the launched server'}`);
+      void (server === null ? Promise.resolve() : server.stop()).then(() => process.exit(130));
+    });
+  }
   let result;
   try {
     result = await runLoad(opts, server?.url ?? opts.url, { serverPid: server?.pid ?? null, log });

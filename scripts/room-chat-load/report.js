@@ -20,6 +20,7 @@ function formatReport(result, target) {
     `| error frames / unexpected closes / reconnects | ${fmt(Object.values(r.errorFrames.byCode).reduce((a, b) => a + b, 0))} / ${r.unexpectedCloses.count} / ${r.reconnects} |`,
     `| sign-ups (before the window) | ${r.users} in ${fmt(r.signup.seconds, 1)} s (${fmt(r.signup.perSecond, 1)}/s); joins ${fmt(r.connectSeconds, 1)} s |`,
     `| load generator event-loop delay p50 / p99 | ${fmt(r.loadEventLoopDelayMs.p50, 1)} / ${fmt(r.loadEventLoopDelayMs.p99, 1)} ms |`,
+    `| machine load average (1 min) at the window's end | ${fmt(r.loadAverage1m, 1)} on ${r.cores} cores |`,
   ];
   if (r.serverCpu !== null) {
     lines.push(`| server CPU in the window | ${fmt(r.serverCpu.seconds, 1)} s (${fmt(r.serverCpu.percentOfOneCore)} % of one core), ${fmt(r.serverCpu.usPerDelivery, 1)} µs per delivery |`);

@@ -5,6 +5,7 @@
  */
 
 const crypto = require('node:crypto');
+const os = require('node:os');
 const { performance, monitorEventLoopDelay } = require('node:perf_hooks');
 const { signUpAll } = require('./sign-up');
 const { planUsers, connectAll } = require('./room-users');
@@ -13,6 +14,7 @@ const { treeCpuSeconds } = require('./server-cpu');
 const { LoadUsageError } = require('./options');
 
 const TICK_MS = 5;
+const LOOP_RESOLUTION_MS = 10;
 const nowMs = () => performance.timeOrigin + performance.now();
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -90,7 +92,7 @@ async function runLoad(opts, baseUrl, { serverPid = null, log }) {
     const sentBy = new Uint32Array(users.length);
     const totalRate = users.length * opts.rate;
     let sent = 0;
-    const loop = monitorEventLoopDelay({ resolution: 10 });
+    const loop = monitorEventLoopDelay({ resolution: LOOP_RESOLUTION_MS });
     const cpuBefore = serverPid === null ? null : treeCpuSeconds(serverPid);
     loop.enable();
     const windowStart = performance.now();
@@ -140,7 +142,10 @@ async function runLoad(opts, baseUrl, { serverPid = null, log }) {
       errorFrames: { byCode: seen.errorCodes, examples: seen.errorFrames },
       unexpectedCloses: { count: seen.closes.length, examples: seen.closes.slice(0, 10) },
       reconnects: seen.reconnects,
-      loadEventLoopDelayMs: { p50: loop.percentile(50) / 1e6, p99: loop.percentile(99) / 1e6 },
+      loadAverage1m: os.loadavg()[0],
+      cores: os.availableParallelism?.() ?? os.cpus().length,
+      // The histogram records each timer interval, resolution included: what is left is the delay.
+      loadEventLoopDelayMs: { p50: Math.max(0, loop.percentile(50) / 1e6 - LOOP_RESOLUTION_MS), p99: Math.max(0, loop.percentile(99) / 1e6 - LOOP_RESOLUTION_MS) },
       serverCpu: serverCpuSeconds === null ? null : {
         seconds: serverCpuSeconds,
         percentOfOneCore: (serverCpuSeconds / windowSeconds) * 100,
