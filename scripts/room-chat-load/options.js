@@ -27,7 +27,8 @@ Drives examples/room_chat with simulated users: signs them up, opens one WebSock
   --rate N               messages per second per user (default 1; at most ${LIMITS.rate.max}, and at most
                          ${LIMITS.totalRate} for all users together)
   --signup-concurrency N sign-ups in flight at once (default 4; scrypt costs the server ~50 ms of CPU each)
-  --drain SEC            after the window, how long to wait for the last deliveries (default 15)
+  --drain SEC            after the window, wait for the last deliveries until none came for SEC seconds
+                         (default 15; at most 5 × --duration, 60-600 s, in all); what has not come then is lost
   --json                 print the result as one JSON object instead of the text report
   --help                 this text
 

@@ -19,7 +19,7 @@ function formatReport(result, target) {
     `| lost / duplicated | ${fmt(r.lost)} / ${fmt(r.duplicated)} (receivers affected: ${r.receiversWithLoss} / ${r.receiversWithDuplicates}) |`,
     `| error frames / unexpected closes / reconnects | ${fmt(Object.values(r.errorFrames.byCode).reduce((a, b) => a + b, 0))} / ${r.unexpectedCloses.count} / ${r.reconnects} |`,
     `| sign-ups (before the window) | ${r.users} in ${fmt(r.signup.seconds, 1)} s (${fmt(r.signup.perSecond, 1)}/s); joins ${fmt(r.connectSeconds, 1)} s |`,
-    `| load generator event-loop delay p50 / p99 | ${fmt(r.loadEventLoopDelayMs.p50, 1)} / ${fmt(r.loadEventLoopDelayMs.p99, 1)} ms |`,
+    `| load generator: CPU, event-loop delay p50 / p99 | ${fmt(r.loadCpuPercentOfOneCore)} % of one core, ${fmt(r.loadEventLoopDelayMs.p50, 1)} / ${fmt(r.loadEventLoopDelayMs.p99, 1)} ms |`,
     `| machine load average (1 min) at the window's end | ${fmt(r.loadAverage1m, 1)} on ${r.cores} cores |`,
   ];
   if (r.serverCpu !== null) {
