@@ -7,7 +7,6 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { makePng } from './png';
 import { cleanUpPrefixes, launchProductionPair, pairPrefixes, productionServicesAvailable, type ProductionPair } from './production-pair';
 import { removeRoomChatCopies, stopLaunchedExamples } from './room-chat';
 
@@ -16,6 +15,11 @@ jest.setTimeout(180_000); // two CLI launches and a browser story; each step wai
 const SUITE = 'examples/room_chat/test/two-instances.test.ts';
 const describeWithServices = productionServicesAvailable(SUITE) ? describe : describe.skip;
 const sha256 = (bytes: Buffer): string => createHash('sha256').update(bytes).digest('hex');
+/** A 12×8 gradient PNG: small enough to inline, real enough that Chromium decodes it for the preview. */
+const PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAwAAAAICAIAAABChommAAAA30lEQVR4nAXBoQ5AERQAUF+nSpqoyIJuinir8kw0myCZKCjijYrgP945hNEn6FEUDd2OTqDjo63Q3GlaNCCFSz1h/Al+FEfDt+MT+Ph4Kzx3nhYPyOFyT5h8Qh4l0cjt5AQ5PtmKzF2mJQNKuNITpp/QR2k0ejs9QY9Pt6Jz12npgBqu9oTZJ+xRFo3dzk6w47Ot2NxtWjaghWs9YfAEHAVoYDuYAOODViB3SAsCAlzwhMUn4lERTdwuTojji63E3GNaMWCEGz1h9Yl6VEVTt6sT6vhqKzX3mlYNWOFW/wOZyquBSbmcDQAAAABJRU5ErkJggg==',
+  'base64',
+);
 
 const prefixes = pairPrefixes();
 let browser: Browser | undefined;
@@ -101,18 +105,17 @@ describeWithServices('the room chat on two instances (Redis broker, PostgreSQL s
 
     // A uploads an image through the first instance; B's page loads the preview and downloads the same bytes from
     // the second, which reads the shared data/files folder.
-    const png = makePng(80, 48);
-    await ada.setInputFiles('#file-input', { name: 'from-one.png', mimeType: 'image/png', buffer: png });
+    await ada.setInputFiles('#file-input', { name: 'from-one.png', mimeType: 'image/png', buffer: PNG });
     const preview = bob.locator('#messages li[data-user="ada"] .file__preview img');
     await preview.waitFor();
     await bob.waitForFunction(() => {
       const img = document.querySelector<HTMLImageElement>('#messages .file__preview img');
       return img !== null && img.complete && img.naturalWidth > 0;
     });
-    expect(await preview.evaluate((img: HTMLImageElement) => [img.naturalWidth, img.naturalHeight, new URL(img.src).origin])).toEqual([80, 48, second.url]);
+    expect(await preview.evaluate((img: HTMLImageElement) => [img.naturalWidth, img.naturalHeight, new URL(img.src).origin])).toEqual([12, 8, second.url]);
     const [download] = await Promise.all([bob.waitForEvent('download'), bob.locator('.file__download').first().click()]);
     expect(download.suggestedFilename()).toBe('from-one.png');
-    expect(sha256(readFileSync(await download.path()))).toBe(sha256(png));
+    expect(sha256(readFileSync(await download.path()))).toBe(sha256(PNG));
 
     // B answers from the second instance; A reloads and gets the whole history back from PostgreSQL.
     await send(bob, 'Got it on instance two');
