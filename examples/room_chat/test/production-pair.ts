@@ -2,14 +2,13 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseDocument } from 'yaml';
-import { redisAvailable } from '../../../packages/websocket/test/helpers/redis';
+import { REDIS_URL, deleteKeys, redisAvailable } from '../../../packages/websocket/test/helpers/redis';
 import { POSTGRES_URL, postgresAvailable } from '../../../packages/websocket/test/helpers/stores';
 import type { LaunchedExample } from '../../websocket_chat/test/launch-example';
 import { copyRoomChat, launchRoomChat } from './room-chat';
 
 /** The config file a pair writes into its copy: serv.production.yaml with this run's prefixes. */
 const CONFIG = 'serv.two-instances.yaml';
-const REDIS_URL = 'redis://127.0.0.1:6379';
 
 /** Whether Redis and PostgreSQL both answer (with CI=true a missing one fails the suite; elsewhere it is skipped loudly). */
 export function productionServicesAvailable(suite: string): boolean {
@@ -61,16 +60,7 @@ export async function launchProductionPair(prefixes: PairPrefixes): Promise<Prod
 
 /** Deletes what a run left in Redis (every key under its prefix) and PostgreSQL (its tables). */
 export async function cleanUpPrefixes(prefixes: PairPrefixes): Promise<void> {
-  const { createClient } = require('redis') as typeof import('redis');
-  const redis = createClient({ url: REDIS_URL });
-  await redis.connect();
-  try {
-    for await (const keys of redis.scanIterator({ MATCH: `${prefixes.redisPrefix}*`, COUNT: 500 })) {
-      if (keys.length > 0) await redis.del(keys);
-    }
-  } finally {
-    await redis.quit();
-  }
+  await deleteKeys(prefixes.redisPrefix);
   const { Client } = require('pg') as typeof import('pg');
   const pg = new Client({ connectionString: POSTGRES_URL });
   await pg.connect();
