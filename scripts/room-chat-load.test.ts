@@ -3,7 +3,8 @@
  * against the example it launches itself, it must finish, see messages flow and report no lost, duplicated or
  * refused message. A test, not a benchmark: nothing here asserts a speed.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, type ChildProcess } from 'node:child_process';
+import { promisify } from 'node:util';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
@@ -11,6 +12,7 @@ jest.setTimeout(180_000); // 40 scrypt sign-ups, a 3 s window and the drain, on 
 
 const REPO_ROOT = resolve(__dirname, '..');
 const SCRIPT = join(REPO_ROOT, 'scripts', 'room-chat-load.js');
+const execFileAsync = promisify(execFile);
 
 let running: ChildProcess | undefined;
 
@@ -26,19 +28,19 @@ interface Run {
   stderr: string;
 }
 
-/** Runs the script with `args`; with `openFiles`, under that soft `ulimit -n`. */
-function runScript(args: string[], openFiles?: number): Promise<Run> {
+/** Runs the script with `args`; with `openFiles`, under that soft `ulimit -n`. Resolves however it exits. */
+async function runScript(args: string[], openFiles?: number): Promise<Run> {
   const argv = openFiles === undefined ? [process.execPath, SCRIPT, ...args] : ['sh', '-c', `ulimit -n ${openFiles} && exec "$@"`, 'sh', process.execPath, SCRIPT, ...args];
-  return new Promise((resolveRun, reject) => {
-    const child = spawn(argv[0] as string, argv.slice(1), { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    running = child;
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    child.once('error', reject);
-    child.once('close', (code) => resolveRun({ code, stdout, stderr }));
-  });
+  const pending = execFileAsync(argv[0] as string, argv.slice(1), { cwd: REPO_ROOT, maxBuffer: 16 * 1024 * 1024 });
+  running = pending.child;
+  try {
+    const { stdout, stderr } = await pending;
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code?: number | string; stdout?: string; stderr?: string };
+    if (typeof failed.code !== 'number') throw error;
+    return { code: failed.code, stdout: failed.stdout ?? '', stderr: failed.stderr ?? '' };
+  }
 }
 
 describe('scripts/room-chat-load.js', () => {
