@@ -55,6 +55,12 @@ export { ProxyTrust, type ClientAddress, type RequestOrigin, type TrustProxy } f
 
 export { defaultLogFormat, Logger, type LogFields, type LogFormat, type LogLevel, type LogSink } from './logging/logger';
 
+export type { Readiness } from './app/ops-endpoints';
+export type { MetricsSink, MetricSource, MetricLabels } from './metrics/metrics-sink';
+export { PlainHistogram, DURATION_BUCKETS_S } from './metrics/plain-histogram';
+export type { MetricsSettings, HealthSettings } from './metrics/ops-settings';
+export { ClusterMetricsPrimary, METRICS_CLUSTER_ENV } from './metrics/cluster-metrics';
+
 export { Session, type SessionUser, type DestroyOptions } from './sessions/session';
 export type { SessionSettings, SessionSettingsInput, SessionStoreSettings } from './sessions/session-settings';
 export { hashPassword, verifyPassword } from './sessions/password';

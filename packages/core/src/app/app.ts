@@ -4,13 +4,14 @@ import { container as rootContainer, type DependencyContainer } from 'tsyringe';
 import { defaultSettings, type ServSettings } from '../config/serv-settings';
 import type { Invoker } from '../di/handler-compiler';
 import { registerProvider, type Provider, type ProviderScope } from '../di/providers';
-import { ServError } from '../errors/serv-error';
+import { RouteDefinitionError, ServError } from '../errors/serv-error';
 import type { RequestContext } from '../http/request-context';
 import { ProxyTrust } from '../http/proxy-trust';
 import { readTrustProxy } from '../config/operations-settings';
 import { defaultLogFormat, Logger } from '../logging/logger';
 import { RequestLog } from '../logging/request-log';
 import { meta, type Constructor, type HttpMethod } from '../metadata/store';
+import { AppMetrics } from '../metrics/app-metrics';
 import type { RouteInfo, RouteRecord } from '../routing/route-record';
 import { RouteTable } from '../routing/route-table';
 import { SessionManager } from '../sessions/session-manager';
@@ -19,12 +20,14 @@ import { ErrorHandlers, type ErrorHandler } from './error-handlers';
 import { EventBus, type EventListener } from './events';
 import { HttpDispatcher } from './http-dispatcher';
 import type { HttpMiddleware } from './middleware';
+import { OpsEndpoints, type Readiness } from './ops-endpoints';
 import { compileRoutes, instantiateListeners, type CompiledRoutes } from './route-compiler';
 import { isClass, routeOfFunction, routesOfClass, type RouteDeclaration } from './route-declaration';
 import { ServerHost } from './server-host';
 import { UpgradeDispatcher } from './upgrade-dispatcher';
+import type { Registry } from 'prom-client';
 
-export type { ErrorHandler };
+export type { ErrorHandler, Readiness };
 
 type ListenerInstance = Record<string, (payload: unknown) => unknown>;
 type AppState = 'building' | 'starting' | 'started' | 'closing' | 'closed';
@@ -56,6 +59,8 @@ export class App {
   private readonly host: ServerHost;
   private readonly http: HttpDispatcher;
   private readonly upgrades = new UpgradeDispatcher();
+  private readonly metrics: AppMetrics | undefined;
+  private readonly ops: OpsEndpoints;
   private compiled: CompiledRoutes | undefined;
   private sessions: SessionManager | undefined;
   private listenerInstances: Array<[Constructor, object]> = [];
@@ -76,7 +81,9 @@ export class App {
     this.scopes.set(App, 'singleton').set(Logger, 'singleton');
     this.errors = new ErrorHandlers(this.logger, this.settings);
     this.host = new ServerHost(this.settings, this.logger);
-    this.http = new HttpDispatcher(this, this.routes, this.settings, this.events, this.errors, this.logger, this.host, this.requestLog);
+    this.metrics = this.settings.metrics === false ? undefined : new AppMetrics();
+    this.ops = new OpsEndpoints(this.settings, this.metrics, () => this.readiness(), this.logger);
+    this.http = new HttpDispatcher(this, this.routes, this.settings, this.events, this.errors, this.logger, this.host, this.requestLog, this.ops, this.metrics?.http);
     this.handleRequest = this.http.handle;
     for (const p of options.providers ?? []) this.provide(p);
     for (const m of options.middleware ?? []) this.use(m);
@@ -155,6 +162,29 @@ export class App {
     return this.routes.describe();
   }
 
+  /** The app's own prom-client registry (`/metrics`), for metrics of your own; undefined when `settings.metrics` is false. */
+  get metricsRegistry(): Registry | undefined {
+    return this.metrics?.registry;
+  }
+
+  /** Whether `path` is an operations endpoint (metrics, health): they skip middleware, metrics and request logs. */
+  isOperationsPath(path: string): boolean {
+    return this.ops.has(path);
+  }
+
+  /**
+   * What `/readyz` answers: ready once started (so listening) with every dependency a protocol checks reachable
+   * (`@serv/websocket`: the broker and the message store); not while starting or shutting down.
+   */
+  async readiness(): Promise<Readiness> {
+    if (this.state === 'closing' || this.state === 'closed') return { ready: false, status: 'draining', checks: {} };
+    if (this.state !== 'started') return { ready: false, status: 'starting', checks: {} };
+    const checks: Record<string, boolean> = {};
+    for (const found of await Promise.all(this.upgrades.running().map((r) => r.readiness?.() ?? {}))) Object.assign(checks, found);
+    const ready = Object.values(checks).every(Boolean);
+    return { ready, status: ready ? 'ready' : 'dependency down', checks };
+  }
+
   /** The compiled handler of a route (for protocol packages); available once the app started. */
   invokerFor(record: RouteRecord): Invoker {
     const invoker = this.compiled?.invokers.get(record);
@@ -182,6 +212,16 @@ export class App {
     const input = { app: this, routes: this.routes, container: this.container, scopes: this.scopes, middleware: this.middleware, sessions: this.sessions };
     this.compiled = compileRoutes(input);
     this.listenerInstances = instantiateListeners(input, this.listenerClasses);
+    for (const path of this.ops.all()) {
+      const taken = this.routes.all().find((r) => r.kind === 'http' && r.pattern.isStatic && r.path === path);
+      if (taken !== undefined) {
+        throw new RouteDefinitionError(
+          `${taken.source}: the route ${taken.path} takes the path of an operations endpoint (settings.metrics / settings.health); ` +
+            'change the route\'s path, or move the endpoint in serv.config.yaml (or turn it off with false)',
+          'SERV_ROUTE_CONFLICT',
+        );
+      }
+    }
   }
 
   private async doStart(): Promise<void> {
@@ -193,9 +233,11 @@ export class App {
       for (const l of meta.getListeners(cls)) this.events.on(l.event, (payload) => (instance as ListenerInstance)[l.propertyKey](payload));
     }
     this.upgrades.attach(this, compiled.protocols.values());
+    if (this.metrics !== undefined) for (const runtime of this.upgrades.running()) runtime.registerMetrics?.(this.metrics);
     await this.events.emit('app.startup', { app: this });
     this.state = 'started';
-    this.http.open(compiled);
+    // A route pattern that could match an endpoint's path makes the endpoints go first (else they cost nothing).
+    this.http.open(compiled, this.ops.all().some((path) => this.routes.matchHttp('GET', path) !== null));
     this.upgrades.open();
   }
 
@@ -235,6 +277,10 @@ export class App {
   private async doClose(): Promise<void> {
     const wasStarted = this.state === 'started';
     this.state = 'closing';
+    // /readyz answers 503 from now on; with a drain delay the app keeps serving meanwhile, so that a load balancer
+    // sees it unready and stops sending before the listener closes.
+    const delayMs = this.settings.health === false ? 0 : this.settings.health.drainDelayMs;
+    if (wasStarted && this.host.listening && delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
     this.http.stop();
     const grace = this.settings.shutdownGraceMs;
     await this.host.close(grace, () => this.upgrades.close(grace, this.logger));

@@ -8,12 +8,14 @@ import { toResponse, type Response } from '../http/responses';
 import { TEXT_TYPE, writePlainValue, writeWholeBody } from '../http/write-body';
 import type { Logger } from '../logging/logger';
 import type { RequestLog } from '../logging/request-log';
+import type { HttpMetrics, HttpRouteStats } from '../metrics/http-metrics';
 import { normalizePath } from '../routing/path-pattern';
 import { parseRequestTarget } from '../routing/request-target';
 import type { RouteTable } from '../routing/route-table';
 import type { App } from './app';
 import type { ErrorHandlers } from './error-handlers';
 import type { EventBus } from './events';
+import type { OpsEndpoints } from './ops-endpoints';
 import type { CompiledRoutes, Pipeline } from './route-compiler';
 import type { ServerHost } from './server-host';
 
@@ -27,6 +29,8 @@ const END = 'app.request.end';
 export class HttpDispatcher {
   private compiled: CompiledRoutes | undefined;
   private accepting = false;
+  /** A route pattern could match an operations endpoint's path: check the endpoints before routing. */
+  private opsFirst = false;
 
   constructor(
     private readonly app: App,
@@ -37,11 +41,14 @@ export class HttpDispatcher {
     private readonly logger: Logger,
     private readonly host: ServerHost,
     private readonly requestLog: RequestLog,
+    private readonly ops: OpsEndpoints,
+    private readonly metrics: HttpMetrics | undefined,
   ) {}
 
-  /** Start answering with these compiled routes. */
-  open(compiled: CompiledRoutes): void {
+  /** Start answering with these compiled routes; `opsFirst` when a route pattern could shadow an operations endpoint. */
+  open(compiled: CompiledRoutes, opsFirst: boolean): void {
     this.compiled = compiled;
+    this.opsFirst = opsFirst;
     this.accepting = true;
   }
 
@@ -54,38 +61,43 @@ export class HttpDispatcher {
   readonly handle = (req: IncomingMessage, res: ServerResponse): void => {
     const compiled = this.compiled;
     if (!this.accepting || compiled === undefined) {
+      if (this.ops.answer(req, res, (req.url ?? '/').split('?', 1)[0] as string)) return;
       writeWholeBody(res, 503, { 'content-type': TEXT_TYPE, connection: 'close' }, 'Server is not accepting requests', req.method === 'HEAD');
       return;
     }
     const startedAt = performance.now();
     const requestId = this.requestLog.idOf(req);
     res.setHeader('x-request-id', requestId);
+    const metrics = this.metrics;
     const target = parseRequestTarget(req.url ?? '/');
     if ('error' in target) {
       const rawPath = normalizePath((req.url ?? '/').split('?', 1)[0]);
       const bad = new RequestContext(this.app, req, res, rawPath, '', requestId);
       bad.startedAt = startedAt;
-      this.run(bad, undefined, new BadRequestError(target.error));
+      this.run(bad, undefined, new BadRequestError(target.error), metrics?.unmatched, startedAt);
       return;
     }
     const path = target.path;
+    if (this.opsFirst && this.ops.answer(req, res, path)) return;
     const ctx = new RequestContext(this.app, req, res, path, target.queryString, requestId);
     ctx.startedAt = startedAt;
     const match = this.routes.matchHttp(req.method ?? 'GET', path);
     if (match === null) {
-      this.run(ctx, undefined, new NotFoundError(`No route found for ${req.method} ${path}`));
+      if (this.ops.answer(req, res, path)) return;
+      this.run(ctx, undefined, new NotFoundError(`No route found for ${req.method} ${path}`), metrics?.unmatched, startedAt);
       return;
     }
     if (match.route === null) {
-      this.run(ctx, undefined, new MethodNotAllowedError(req.method ?? 'GET', path, match.allowed));
+      this.run(ctx, undefined, new MethodNotAllowedError(req.method ?? 'GET', path, match.allowed), metrics?.unmatched, startedAt);
       return;
     }
+    const stats = metrics?.of(match.route);
     ctx.params = match.params;
     ctx.settings = match.route.settings;
     ctx.routePath = match.route.path;
     const direct = compiled.directs.get(match.route);
     if (direct === undefined || this.settings.debug || this.events.has(BEGIN) || this.events.has(END)) {
-      this.run(ctx, compiled.pipelines.get(match.route) as Pipeline, undefined);
+      this.run(ctx, compiled.pipelines.get(match.route) as Pipeline, undefined, stats, startedAt);
       return;
     }
     // The common case (no middleware, no request listeners) answers synchronously, without promises.
@@ -93,30 +105,32 @@ export class HttpDispatcher {
     try {
       result = direct(ctx);
     } catch (err) {
-      this.run(ctx, () => Promise.reject(err), undefined);
+      this.run(ctx, () => Promise.reject(err), undefined, stats, startedAt);
       return;
     }
     if (!(result instanceof Promise)) {
       if (writePlainValue(res, result, ctx.method === 'HEAD')) {
         this.requestLog.http(req, res, ctx);
+        stats?.record(ctx.method, res.statusCode, startedAt);
         if (ctx.hasScope) ctx.dispose().catch((err: unknown) => this.logger.error('Disposing the request container failed', err));
         return;
       }
       ctx.response = toResponse(result);
-      this.run(ctx, undefined, undefined);
+      this.run(ctx, undefined, undefined, stats, startedAt);
       return;
     }
     this.run(ctx, (c) => result.then((value) => {
       c.response = toResponse(value);
-    }), undefined);
+    }), undefined, stats, startedAt);
   };
 
   // A routing error (404, 405) runs the app middleware around it; no pipeline and no error means ctx.response is set.
-  private run(ctx: RequestContext, pipeline: Pipeline | undefined, routingError: Error | undefined): void {
-    this.answer(ctx, pipeline, routingError).catch((err: unknown) => this.abandon(ctx, err));
+  // `stats` and `start` (performance.now() at arrival) feed the metrics once the response is written.
+  private run(ctx: RequestContext, pipeline: Pipeline | undefined, routingError: Error | undefined, stats: HttpRouteStats | undefined, start: number): void {
+    this.answer(ctx, pipeline, routingError, stats, start).catch((err: unknown) => this.abandon(ctx, err));
   }
 
-  private async answer(ctx: RequestContext, pipeline: Pipeline | undefined, routingError: Error | undefined): Promise<void> {
+  private async answer(ctx: RequestContext, pipeline: Pipeline | undefined, routingError: Error | undefined, stats: HttpRouteStats | undefined, start: number): Promise<void> {
     this.host.requestStarted();
     let error: unknown;
     try {
@@ -144,6 +158,7 @@ export class HttpDispatcher {
       if (!answerWithServerError(ctx.res)) ctx.res.destroy();
     }
     this.requestLog.http(ctx.req, ctx.res, ctx);
+    stats?.record(ctx.method, ctx.res.statusCode, start);
     if (this.events.has(END)) {
       await this.events.emit(END, { app: this.app, ctx, error }).catch((err: unknown) => this.logger.error(`${END} listener failed`, err));
     }

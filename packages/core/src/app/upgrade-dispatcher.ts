@@ -15,6 +15,11 @@ export class UpgradeDispatcher {
     for (const protocol of protocols) this.runtimes.set(protocol.upgrade, protocol.attach(app));
   }
 
+  /** The running protocols (for their metrics and readiness hooks). */
+  running(): ProtocolRuntime[] {
+    return [...this.runtimes.values()];
+  }
+
   /** Accept upgrades from now on (the app has started). */
   open(): void {
     this.accepting = true;

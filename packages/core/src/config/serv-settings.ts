@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import { onProtocolRegistered, registeredProtocols } from '../protocol/registry';
+import { HEALTH_SETTING, METRICS_SETTING, type HealthSettings, type MetricsSettings } from '../metrics/ops-settings';
 import { SESSIONS_SETTING, type SessionSettingsInput } from '../sessions/session-settings';
 import type { TrustProxy } from '../http/proxy-trust';
 import type { LogLevel } from '../logging/logger';
@@ -53,6 +54,10 @@ export interface ServSettings {
   tls?: TlsSettings;
   /** Cookie sessions (`settings.sessions`, docs/auth.md); absent leaves them off. */
   sessions?: SessionSettingsInput;
+  /** Prometheus metrics (`settings.metrics`, docs/operations.md); `false` turns them off. Default { path: "/metrics" }. */
+  metrics: MetricsSettings | false;
+  /** Liveness and readiness endpoints (`settings.health`, docs/operations.md); `false` turns them off. */
+  health: HealthSettings | false;
 }
 
 // The core's own keys. Protocol keys are listed between the server keys and the lifecycle keys, which apply to
@@ -77,7 +82,7 @@ const LIFECYCLE_KEYS: readonly SettingSpec[] = [
 
 /** Every settings row: the core's and each installed protocol's, in documentation order (`tls` is read apart). */
 export function settingSpecs(): SettingSpec[] {
-  return [...SERVER_KEYS, ...registeredProtocols().flatMap((p) => p.settings ?? []), SESSIONS_SETTING, ...LIFECYCLE_KEYS];
+  return [...SERVER_KEYS, ...registeredProtocols().flatMap((p) => p.settings ?? []), SESSIONS_SETTING, METRICS_SETTING, HEALTH_SETTING, ...LIFECYCLE_KEYS];
 }
 
 /** Every key allowed under `settings:` in serv.config.yaml with the installed protocols, in documentation order. */

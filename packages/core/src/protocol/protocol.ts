@@ -3,6 +3,7 @@ import type { Duplex } from 'node:stream';
 import type { App } from '../app/app';
 import type { RouteKeys, SettingSpec } from '../config/setting-spec';
 import type { BaseContext } from '../http/base-context';
+import type { MetricsSink } from '../metrics/metrics-sink';
 import type { RouteRecord } from '../routing/route-record';
 import type { TestSocketConnector } from '../testing/test-socket';
 
@@ -12,6 +13,10 @@ export interface ProtocolRuntime {
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
   /** Graceful shutdown: tell every connection, wait up to `graceMs`, then terminate the rest. */
   close(graceMs: number): Promise<void>;
+  /** Add the protocol's metrics to the app's `/metrics`; called once at startup when `settings.metrics` is on. */
+  registerMetrics?(sink: MetricsSink): void;
+  /** What `/readyz` checks besides listening: each dependency by name (`broker`, `store`), true when reachable. */
+  readiness?(): Promise<Record<string, boolean>>;
 }
 
 /**
