@@ -35,7 +35,7 @@ describe('without a protocol package', () => {
     const error = configErrorFrom(() => parseServConfig('settings:\n  max_connections: 10\n', SETTINGS_FILE, {}));
     expect(error.message).toBe(
       'serv.config.yaml: settings.max_connections is not a known key; allowed keys: debug, host, port, extension_dir, ' +
-        `max_body_bytes, headers_timeout_ms, request_timeout_ms, keep_alive_timeout_ms, trust_proxy, log_format, log_level, sessions, shutdown_grace_ms, runtime, tls. ${INSTALL_NOTE}`,
+        `max_body_bytes, headers_timeout_ms, request_timeout_ms, keep_alive_timeout_ms, trust_proxy, log_format, log_level, sessions, metrics, health, shutdown_grace_ms, runtime, tls. ${INSTALL_NOTE}`,
     );
     expect(error.keyPath).toBe('settings.max_connections');
   });
@@ -86,7 +86,7 @@ describe('a protocol package plugged in through the extension points', () => {
   beforeAll(() => registerProtocol(pigeon));
 
   it('adds its settings keys to SETTINGS_KEYS', () => {
-    expect(SETTINGS_KEYS).toEqual(['debug', 'host', 'port', 'extension_dir', 'max_body_bytes', 'headers_timeout_ms', 'request_timeout_ms', 'keep_alive_timeout_ms', 'trust_proxy', 'log_format', 'log_level', 'max_pigeons', 'sessions', 'shutdown_grace_ms', 'runtime', 'tls']);
+    expect(SETTINGS_KEYS).toEqual(['debug', 'host', 'port', 'extension_dir', 'max_body_bytes', 'headers_timeout_ms', 'request_timeout_ms', 'keep_alive_timeout_ms', 'trust_proxy', 'log_format', 'log_level', 'max_pigeons', 'sessions', 'metrics', 'health', 'shutdown_grace_ms', 'runtime', 'tls']);
   });
 
   it('validates and defaults its settings keys in serv.config.yaml', () => {
@@ -97,7 +97,7 @@ describe('a protocol package plugged in through the extension points', () => {
     const typo = configErrorFrom(() => parseServConfig('settings:\n  max_pigeon: 2\n', SETTINGS_FILE, {}));
     expect(typo.message).toBe(
       'serv.config.yaml: settings.max_pigeon is not a known key (did you mean "max_pigeons"?); allowed keys: debug, host, ' +
-        'port, extension_dir, max_body_bytes, headers_timeout_ms, request_timeout_ms, keep_alive_timeout_ms, trust_proxy, log_format, log_level, max_pigeons, sessions, shutdown_grace_ms, runtime, tls',
+        'port, extension_dir, max_body_bytes, headers_timeout_ms, request_timeout_ms, keep_alive_timeout_ms, trust_proxy, log_format, log_level, max_pigeons, sessions, metrics, health, shutdown_grace_ms, runtime, tls',
     );
   });
 

@@ -10,7 +10,7 @@ const SETTINGS_KEYS_TEXT =
   'trust_proxy, log_format, log_level, origins, max_connections, max_connections_per_ip, max_message_bytes, rate_limit_messages, ' +
   'rate_limit_interval_ms, heartbeat_interval_ms, heartbeat_timeout_ms, send_high_water_bytes, max_buffered_bytes, ' +
   'send_timeout_ms, message_timeout_ms, permessage_deflate, broker, presence_ttl_ms, store, history_max_per_room, ' +
-  'history_ttl_s, sessions, shutdown_grace_ms, runtime, tls';
+  'history_ttl_s, sessions, metrics, health, shutdown_grace_ms, runtime, tls';
 
 /** Parses a serv-config fixture as if it were ./serv.config.yaml, with an empty environment unless given. */
 function parseFixture(name: string, env: NodeJS.ProcessEnv = {}) {
@@ -85,6 +85,8 @@ describe('parseServConfig with valid files', () => {
       requestTimeoutMs: 4000,
       keepAliveTimeoutMs: 1500,
       runtime: { semiSpaceMb: 128 },
+      metrics: { path: '/prometheus' },
+      health: { live: '/live', ready: '/ready', drainDelayMs: 250 },
       tls: { certFile: '/srv/app/certs/server.crt', keyFile: '/etc/serv/server.key' },
     });
   });
@@ -128,6 +130,8 @@ describe('parseServConfig with valid files', () => {
       requestTimeoutMs: 30000,
       keepAliveTimeoutMs: 5000,
       runtime: { semiSpaceMb: DEFAULT_SEMI_SPACE_MB },
+      metrics: { path: '/metrics' },
+      health: { live: '/healthz', ready: '/readyz', drainDelayMs: 0 },
     });
   });
 });

@@ -1,3 +1,4 @@
+import type { PlainHistogram } from '@serv/core';
 /** One member of a room as `rooms.members()` lists it, cluster-wide. */
 export interface RoomMember {
   /** Unique across every instance: `<instance>#<n>`. */
@@ -60,4 +61,8 @@ export interface Broker {
   rooms(): Promise<string[]>;
   /** Retract this instance's presence and disconnect. */
   close(): Promise<void>;
+  /** Whether the broker's connection is up, for `/readyz` (absent: always, as for the in-process memory broker). */
+  reachable?(): boolean;
+  /** Where a broker that sends over a network records each `relay`/`broadcast` round trip (`serv_broker_publish_seconds`). */
+  publishSeconds?: PlainHistogram;
 }

@@ -20,6 +20,11 @@ export class ClusterBroker implements Broker {
     return Promise.resolve();
   }
 
+  /** The primary relays every room message: without the IPC channel nothing reaches the other workers. */
+  reachable(): boolean {
+    return process.connected;
+  }
+
   async join(room: string, member: RoomMember): Promise<void> {
     await this._ask<null>({ tag: ROOMS_TAG, op: 'join', id: 0, room, member });
   }

@@ -1,3 +1,4 @@
+import type { PlainHistogram } from '@serv/core';
 import { RoomsError } from '../rooms/rooms-error';
 import type { Broker, BrokerSink, RoomMember } from './broker';
 import { loadCreateClient, redactUrl, type RedisClientLike } from './redis-client';
@@ -23,6 +24,7 @@ const NEWLINE = 0x0a;
  */
 export class RedisBroker implements Broker {
   private _sink: BrokerSink | null = null;
+  publishSeconds?: PlainHistogram;
   private _client: RedisClientLike | null = null;
   private _sub: RedisClientLike | null = null;
   private _presence: RedisPresence | null = null;
@@ -124,14 +126,23 @@ export class RedisBroker implements Broker {
     // Redis away: the other instances fill the gap from the store when the next message reaches them.
     if (!client.isReady) return;
     const message = Buffer.concat([Buffer.from(`${STORED}${this._instance}\n${offset}\n`), payload]);
-    void client.sendCommand(['PUBLISH', this._channel(room), message]).catch((err: unknown) => this._down(err as Error));
+    const started = performance.now();
+    void client.sendCommand(['PUBLISH', this._channel(room), message]).then(
+      () => this.publishSeconds?.observeSince(started),
+      (err: unknown) => this._down(err as Error),
+    );
   }
 
   broadcast(room: string, payload: Buffer, binary: boolean): void {
     const client = this._client as RedisClientLike;
     if (!client.isReady) return;
     const message = Buffer.concat([Buffer.from(`${binary ? BINARY : TEXT}${this._instance}\n`), payload]);
-    void client.sendCommand(['PUBLISH', this._channel(room), message]).catch(() => undefined);
+    const started = performance.now();
+    void client.sendCommand(['PUBLISH', this._channel(room), message]).then(() => this.publishSeconds?.observeSince(started), () => undefined);
+  }
+
+  reachable(): boolean {
+    return this._client?.isReady === true && this._sub?.isReady === true;
   }
 
   members(room: string): Promise<RoomMember[]> {

@@ -15,6 +15,7 @@ import { PendingHandshake } from './pending-handshake';
 import { RepeatedString } from './request-info';
 import { listenToRawSocket, type OwnedRawSocket, type RawSocketOwner, type RawSocketServer } from './raw-socket';
 import { WebSocket } from './websocket';
+import { UNCOUNTED, type WebSocketRouteCounters } from '../metrics/route-counters';
 
 /** Added to "not active" before accept(): the fix for a handler that sends or receives first. */
 const NOT_ACCEPTED_HINT = ': call `await ws.accept()` first';
@@ -59,6 +60,8 @@ export class Connection implements InboxOwner, OutboxOwner, RawSocketOwner {
   readonly requestHost: string;
   /** Set by the integration layer: its per-connection object (its `ConnectionContext`), for the `onEnd` hook. */
   scope: unknown = undefined;
+  /** The route's counters (metrics), set by the hub. */
+  counters: WebSocketRouteCounters = UNCOUNTED;
   /** What the handler threw, if it did. */
   handlerError: unknown = undefined;
   /** `monotonicMs()` when the upgrade request arrived. */
@@ -202,6 +205,7 @@ export class Connection implements InboxOwner, OutboxOwner, RawSocketOwner {
   /** A message from ws: heartbeat bookkeeping, rate limit, then the inbox. */
   message(data: Buffer, isBinary: boolean): void {
     if ((this.word & S.STATE_MASK) !== S.OPEN) return; // we already closed; the handler is done reading
+    this.counters.received++;
     this.word |= S.PEER_SEEN;
     this.partialSince = 0;
     const limit = this.options.rateLimitMessages;

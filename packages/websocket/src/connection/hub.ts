@@ -15,6 +15,7 @@ import { chooseSubprotocol } from './subprotocol-choice';
 import { OwnedRawSocket, type RawSocketServer } from './raw-socket';
 import { addRequestIdHeader } from './request-id-header';
 import { splitRequestTarget } from './request-info';
+import { UNCOUNTED, type WebSocketRouteCounters } from '../metrics/route-counters';
 
 export type { WebSocketEndInfo, WebSocketHandlerHooks, WebSocketLog, WebSocketOrigin, WebSocketRunner } from './hooks';
 
@@ -45,6 +46,8 @@ export interface WebSocketRouteMatch {
   readonly target?: readonly [path: string, queryString: string];
   /** Client, scheme, host and request id; absent: the TCP peer, no id. */
   readonly origin?: WebSocketOrigin;
+  /** The route's counters for `/metrics`; absent, nothing is counted. */
+  readonly counters?: WebSocketRouteCounters;
 }
 
 /**
@@ -152,6 +155,7 @@ export class WebSocketHub {
       return;
     }
     const conn = new Connection(this.#owner, req, socket, head, path, queryString, route.options, route.params, hooks, route.origin);
+    conn.counters = route.counters ?? UNCOUNTED;
     this.#connections.add(conn);
     this.#perIp.add(address, conn);
     let result: Promise<void> | void;
@@ -212,6 +216,7 @@ export class WebSocketHub {
   }
 
   #opened(conn: Connection): void {
+    conn.counters.open += 1;
     if (this.#debug) {
       const sub = conn.ws.subprotocol === null ? '' : ` subprotocol ${conn.ws.subprotocol}`;
       this.#log.debug(`WebSocket ${conn.path} open from ${conn.host}:${conn.port}${sub}`);
@@ -225,6 +230,7 @@ export class WebSocketHub {
 
   /** The socket closed, the handler maybe still running: the `onClose` hook (rooms drop the connection here). */
   #socketGone(conn: Connection): void {
+    if (conn.wasOpen) conn.counters.closed(conn.closeCode ?? CloseCode.ABNORMAL);
     const onClose = conn.hooks?.onClose;
     if (onClose === undefined) return;
     try {

@@ -7,6 +7,7 @@ import { FANOUT_CORK_BYTES } from './fanout-cork';
 import { BINARY_FRAME, TEXT_FRAME, writeFrameDirect, writePreframed } from './frame-writer';
 import type { ResolvedWebSocketOptions } from './options';
 import type { OwnedRawSocket } from './raw-socket';
+import type { WebSocketRouteCounters } from '../metrics/route-counters';
 
 const OPEN = 1;
 const BINARY_SEND = { binary: true } as const;
@@ -35,6 +36,8 @@ export function describe(value: unknown): string {
 export interface OutboxOwner {
   /** The route's limits: `frameType`, `sendHighWaterBytes`, `maxBufferedBytes`. */
   readonly options: ResolvedWebSocketOptions;
+  /** The route's counters: every message sent adds one. */
+  readonly counters: WebSocketRouteCounters;
   /** True while the state machine is CONNECTED. */
   readonly connected: boolean;
   /** "WebSocket connection is not active", with the close code and reason when there are some. */
@@ -137,6 +140,7 @@ export class Outbox {
   deliver(frame: Buffer, payload: Buffer, binary: boolean, cork: boolean): void {
     const raw = this.raw;
     if (!this.owner.connected || raw === null || raw.readyState !== OPEN) return;
+    this.owner.counters.sent++;
     const max = this.owner.options.maxBufferedBytes;
     const below = writePreframed(raw, frame, cork ? Math.min(FANOUT_CORK_BYTES, max / 2) : 0);
     if (below === null) raw.send(payload, binary ? BINARY_SEND : TEXT_SEND);
@@ -161,6 +165,7 @@ export class Outbox {
 
   /** Resolve at once unless the backlog is above the high-water mark (wait for drain) or the cap (drop the peer). */
   private afterSend(raw: OwnedRawSocket): Promise<void> {
+    this.owner.counters.sent++;
     const buffered = raw.bufferedAmount;
     const options = this.owner.options;
     if (buffered <= options.sendHighWaterBytes && buffered <= options.maxBufferedBytes) return RESOLVED;

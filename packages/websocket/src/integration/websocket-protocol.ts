@@ -8,6 +8,8 @@ import { WebSocketHub, type WebSocketEndInfo, type WebSocketHandlerHooks, type W
 import { resolveWebSocketOptions, type ResolvedWebSocketOptions } from '../connection/options';
 import { splitRequestTarget } from '../connection/request-info';
 import { connectionOf, WebSocket } from '../connection/websocket';
+import { WebSocketRouteCounters } from '../metrics/route-counters';
+import { registerWebSocketMetrics } from '../metrics/websocket-metrics';
 import { appRooms } from '../rooms/app-rooms';
 import { APP_SETTING_DEFAULTS, WEBSOCKET_ROUTE_KEYS, WEBSOCKET_SETTINGS } from '../settings/websocket-settings';
 import { connectTestWebSocket } from '../testing/test-websocket';
@@ -29,6 +31,8 @@ function attach(app: App): ProtocolRuntime {
     debug: s.debug,
   });
   const rooms = appRooms(app);
+  // Every route is listed from the start (at zero), so dashboards see it before its first connection.
+  const counters = new Map<RouteRecord, WebSocketRouteCounters>(app.routes.ofKind('websocket').map((r) => [r, new WebSocketRouteCounters(r.path)]));
   app.on('app.startup', () => rooms._start());
   // One hooks object per app, not per connection: the connection's context lives on the connection itself.
   const hooks: WebSocketHandlerHooks = {
@@ -65,7 +69,7 @@ function attach(app: App): ProtocolRuntime {
         req,
         socket,
         head,
-        { options: route.options as unknown as ResolvedWebSocketOptions, params, target, origin },
+        { options: route.options as unknown as ResolvedWebSocketOptions, params, target, origin, counters: counters.get(route) },
         (ws) => {
           // Not an async function, and called right away: nothing of this closure outlives the call.
           const c = new ConnectionContext(app, ws);
@@ -80,6 +84,8 @@ function attach(app: App): ProtocolRuntime {
       );
     },
     close: (graceMs) => hub.close(graceMs).then(() => rooms._close()),
+    registerMetrics: (sink) => registerWebSocketMetrics(sink, counters, rooms),
+    readiness: () => rooms._readiness(),
   };
 }
 

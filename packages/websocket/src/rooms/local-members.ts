@@ -148,6 +148,13 @@ export class LocalMembers {
     return [...this._rooms.keys()];
   }
 
+  /** Rooms with local members, and local memberships in all of them (the `serv_rooms` and `serv_room_members` gauges). */
+  counts(): { rooms: number; members: number } {
+    let members = 0;
+    for (const room of this._rooms.values()) members += room.size;
+    return { rooms: this._rooms.size, members };
+  }
+
   /** Local member count of `room`. */
   size(room: string): number {
     return this._rooms.get(room)?.size ?? 0;

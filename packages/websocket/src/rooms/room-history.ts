@@ -1,3 +1,4 @@
+import type { PlainHistogram } from '@serv/core';
 import type { Broker, PublishAck } from '../brokers/broker';
 import { MemoryBroker } from '../brokers/memory-broker';
 import { BatchingWriter } from '../stores/batching-writer';
@@ -45,11 +46,12 @@ export class RoomHistory {
     readonly store: MessageStore,
     private readonly _local: LocalMembers,
     broker: Broker,
+    writeSeconds: PlainHistogram,
   ) {
     // A memory broker has no other instance to relay to: the envelope is built only for local members then.
     const relays = !(broker instanceof MemoryBroker);
     this.#writer = new BatchingWriter(
-      (batch) => store.append(batch).then(
+      (batch) => timed(store.append(batch), writeSeconds).then(
         (results) => {
           if (this.#outage) {
             this.#outage = false;
@@ -209,4 +211,12 @@ export class RoomHistory {
     }
     if (this.#orders.get(room) === order) this.#drain(room, order);
   }
+}
+
+/** `promise`, with the time until it settles (either way) recorded in `seconds`. */
+function timed<T>(promise: Promise<T>, seconds: PlainHistogram): Promise<T> {
+  const started = performance.now();
+  const done = (): void => seconds.observeSince(started);
+  promise.then(done, done);
+  return promise;
 }

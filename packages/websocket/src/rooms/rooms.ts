@@ -1,4 +1,4 @@
-import { App, Injectable } from '@serv/core';
+import { App, Injectable, PlainHistogram } from '@serv/core';
 import { hostname } from 'node:os';
 import type { Broker, PublishAck, RoomMember } from '../brokers/broker';
 import { createBroker } from '../brokers/create-broker';
@@ -83,14 +83,19 @@ export class Rooms {
   /** Each room's epoch as last seen by a join here, for a connection joining a room it is already in. */
   readonly #epochs = new Map<string, string>();
   #started: Promise<void> | null = null;
+  /** @internal Broker round trips (`serv_broker_publish_seconds`). */
+  readonly _brokerPublishSeconds = new PlainHistogram();
+  /** @internal Message-store writes (`serv_store_write_seconds`). */
+  readonly _storeWriteSeconds = new PlainHistogram();
 
   constructor(app: App) {
     this.#app = app;
     this.instance = `${hostname()}/${process.pid}/${randomId(4)}`;
     this.#broker = createBroker(app.settings, this.instance);
+    this.#broker.publishSeconds = this._brokerPublishSeconds;
     let history: RoomHistory | null = null;
     try {
-      history = new RoomHistory(createStore(app.settings), this.#local, this.#broker);
+      history = new RoomHistory(createStore(app.settings), this.#local, this.#broker, this._storeWriteSeconds);
     } catch (err) {
       this.#storeError = err;
     }
@@ -121,6 +126,18 @@ export class Rooms {
     await this.#started.catch(() => undefined);
     await this.#broker.close();
     await this.#history?.close();
+  }
+
+  /** @internal This instance's rooms and memberships, for the metrics gauges. */
+  _counts(): { rooms: number; members: number } {
+    return this.#local.counts();
+  }
+
+  /** @internal What `/readyz` checks: the broker's connection and the message store (PostgreSQL answers a query). */
+  async _readiness(): Promise<Record<string, boolean>> {
+    const store = this.#history?.store;
+    const [broker, stored] = [this.#broker.reachable?.() ?? true, store?.ping === undefined ? this.#history !== null : await store.ping()];
+    return { broker, store: stored };
   }
 
   /** @internal The connection's socket closed: it leaves every room. */

@@ -51,6 +51,8 @@ export interface MessageStore {
   position(room: string): Promise<StreamPosition | null>;
   /** Release connections and files. */
   close(): Promise<void>;
+  /** Whether the store answers now, for `/readyz` (absent: always, as for memory and SQLite, which are in-process). */
+  ping?(): Promise<boolean>;
 }
 
 /** Offsets above every real one, for an open-ended `before`. */

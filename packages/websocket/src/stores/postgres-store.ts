@@ -57,6 +57,12 @@ export class PostgresStore implements MessageStore {
     this.#pool = pool;
   }
 
+  ping(): Promise<boolean> {
+    const pool = this.#pool;
+    if (pool === null) return Promise.resolve(false);
+    return pool.query('SELECT 1').then(() => true, () => false);
+  }
+
   async append(batch: readonly AppendRequest[]): Promise<AppendResult[]> {
     await this.#migrate();
     const byRoom = new Map<string, number[]>();
