@@ -1,3 +1,4 @@
+import { ClusterMetricsPrimary, METRICS_CLUSTER_ENV } from '@serv/core';
 import { ClusterRelay, ROOMS_RELAY_ENV } from '@serv/websocket';
 import cluster, { type Worker } from 'node:cluster';
 import { servBinPath } from './bin-path';
@@ -26,7 +27,9 @@ export function runClusterPrimary(options: LaunchOptions): Promise<number> {
   let exitCode = 0;
   // Rooms, broadcast and presence of the default (memory) broker span the workers through this process.
   const relay = new ClusterRelay();
-  const fork = (): Worker => cluster.fork({ [ROOMS_RELAY_ENV]: '1' });
+  // A scrape of any worker's /metrics asks this process, which gathers and sums every worker's figures.
+  const metrics = new ClusterMetricsPrimary();
+  const fork = (): Worker => cluster.fork({ [ROOMS_RELAY_ENV]: '1', [METRICS_CLUSTER_ENV]: '1' });
 
   return new Promise<number>((resolve) => {
     const live = (): Worker[] => Object.values(cluster.workers ?? {}).filter((worker): worker is Worker => worker !== undefined && !worker.isDead());
@@ -43,7 +46,7 @@ export function runClusterPrimary(options: LaunchOptions): Promise<number> {
     };
 
     cluster.on('message', (worker, message: unknown) => {
-      if (relay.handle(worker, message)) return;
+      if (relay.handle(worker, message) || metrics.handle(worker, message)) return;
       if (isMessage(message, WORKER_FAILED_MESSAGE)) {
         if (!stopping) process.stderr.write(`${String(message.message)}\n`);
         stopAll(1);

@@ -210,8 +210,6 @@ export class App {
     if (this.compiled !== undefined) return;
     if (this.settings.sessions !== undefined) this.sessions ??= SessionManager.create(this.settings.sessions, this.logger);
     const input = { app: this, routes: this.routes, container: this.container, scopes: this.scopes, middleware: this.middleware, sessions: this.sessions };
-    this.compiled = compileRoutes(input);
-    this.listenerInstances = instantiateListeners(input, this.listenerClasses);
     for (const path of this.ops.all()) {
       const taken = this.routes.all().find((r) => r.kind === 'http' && r.pattern.isStatic && r.path === path);
       if (taken !== undefined) {
@@ -222,6 +220,8 @@ export class App {
         );
       }
     }
+    this.compiled = compileRoutes(input);
+    this.listenerInstances = instantiateListeners(input, this.listenerClasses);
   }
 
   private async doStart(): Promise<void> {
