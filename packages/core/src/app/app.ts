@@ -233,7 +233,10 @@ export class App {
       for (const l of meta.getListeners(cls)) this.events.on(l.event, (payload) => (instance as ListenerInstance)[l.propertyKey](payload));
     }
     this.upgrades.attach(this, compiled.protocols.values());
-    if (this.metrics !== undefined) for (const runtime of this.upgrades.running()) runtime.registerMetrics?.(this.metrics);
+    if (this.metrics !== undefined) {
+      for (const runtime of this.upgrades.running()) runtime.registerMetrics?.(this.metrics);
+      this.metrics.started();
+    }
     await this.events.emit('app.startup', { app: this });
     this.state = 'started';
     // A route pattern that could match an endpoint's path makes the endpoints go first (else they cost nothing).

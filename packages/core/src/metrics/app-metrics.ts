@@ -1,5 +1,5 @@
-import { collectDefaultMetrics, Registry } from 'prom-client';
-import { inMetricsCluster, offerToCluster, scrapeCluster } from './cluster-metrics';
+import type { Registry } from 'prom-client';
+import { inMetricsCluster, offerToCluster, promClient, scrapeCluster } from './cluster-metrics';
 import { HttpMetrics } from './http-metrics';
 import type { MetricLabels, MetricSource, MetricsSink } from './metrics-sink';
 import type { PlainHistogram } from './plain-histogram';
@@ -10,6 +10,7 @@ interface Sample {
   labels: Record<string, string | number>;
   metricName?: string;
 }
+type PlainMetric = Parameters<Registry['registerMetric']>[0];
 
 let processRegistry: Registry | undefined;
 
@@ -19,8 +20,9 @@ let processRegistry: Registry | undefined;
  */
 function processMetrics(): Registry {
   if (processRegistry === undefined) {
-    processRegistry = new Registry();
-    collectDefaultMetrics({ register: processRegistry });
+    const prom = promClient();
+    processRegistry = new prom.Registry();
+    prom.collectDefaultMetrics({ register: processRegistry });
   }
   return processRegistry;
 }
@@ -28,14 +30,31 @@ function processMetrics(): Registry {
 /**
  * One app's metrics: its own prom-client `Registry` (two apps in one process never share one), the HTTP counters
  * the dispatcher fills, and whatever protocol plug-ins add (`ProtocolRuntime.registerMetrics`). Everything Serv
- * counts lives in plain fields that the registry reads at scrape time.
+ * counts lives in plain fields that the registry reads at scrape time, so prom-client itself is loaded (and its
+ * process metrics started) only by the first scrape, or at startup in a `--workers` worker: an app that is never
+ * scraped does not pay for it.
  */
 export class AppMetrics implements MetricsSink {
-  readonly registry = new Registry();
   readonly http = new HttpMetrics();
+  private readonly sources: PlainMetric[] = [];
+  private own: Registry | undefined;
 
   constructor() {
     this.http.register(this);
+  }
+
+  /** The app's own registry, created on first use. */
+  get registry(): Registry {
+    if (this.own === undefined) {
+      const registry = new (promClient().Registry)();
+      for (const metric of this.sources) registry.registerMetric(metric);
+      this.own = registry;
+    }
+    return this.own;
+  }
+
+  /** The app started: in a `--workers` worker, offer the registries to the primary's aggregation. */
+  started(): void {
     if (inMetricsCluster()) offerToCluster([this.registry, processMetrics()]);
   }
 
@@ -63,7 +82,7 @@ export class AppMetrics implements MetricsSink {
 
   /** The text a scrape answers: this app's and the process's metrics, or under `--workers` the whole cluster's. */
   async scrape(): Promise<{ contentType: string; body: string }> {
-    const registry = Registry.merge([this.registry, processMetrics()]);
+    const registry = promClient().Registry.merge([this.registry, processMetrics()]);
     const body = inMetricsCluster() ? await scrapeCluster() : await registry.metrics();
     return { contentType: registry.contentType, body };
   }
@@ -83,6 +102,7 @@ export class AppMetrics implements MetricsSink {
       },
       reset: (): void => undefined,
     };
-    this.registry.registerMetric(metric as unknown as Parameters<Registry['registerMetric']>[0]);
+    this.sources.push(metric as unknown as PlainMetric);
+    this.own?.registerMetric(metric as unknown as PlainMetric);
   }
 }

@@ -1,5 +1,10 @@
 import cluster, { type Worker } from 'node:cluster';
-import { AggregatorRegistry, type Registry } from 'prom-client';
+import type { Registry } from 'prom-client';
+
+/** prom-client, required on first use (see AppMetrics): loading it costs startup time an unscraped app need not pay. */
+export function promClient(): typeof import('prom-client') {
+  return require('prom-client') as typeof import('prom-client');
+}
 
 /** Set by the `serv launch --workers` primary on its workers: one scrape of any worker answers for all of them. */
 export const METRICS_CLUSTER_ENV = 'SERV_METRICS_CLUSTER';
@@ -23,10 +28,10 @@ let answering = false;
 /** Worker side: these registries are what this worker reports when the primary gathers the cluster's figures. */
 export function offerToCluster(registries: Registry[]): void {
   if (!answering) {
-    new AggregatorRegistry(); // installs prom-client's worker listener (it answers the primary's requests)
+    new (promClient().AggregatorRegistry)(); // installs prom-client's worker listener (it answers the primary's requests)
     answering = true;
   }
-  AggregatorRegistry.setRegistries(registries);
+  promClient().AggregatorRegistry.setRegistries(registries);
 }
 
 const waiting = new Map<number, { resolve(text: string): void; reject(error: Error): void; timer: NodeJS.Timeout }>();
@@ -67,7 +72,7 @@ export function scrapeCluster(): Promise<string> {
  * sum; prom-client's process metrics have their own), and the text goes back to the asking worker.
  */
 export class ClusterMetricsPrimary {
-  private readonly aggregator = new AggregatorRegistry();
+  private readonly aggregator = new (promClient().AggregatorRegistry)();
 
   /** Handle one worker message; false when it is not a metrics message. */
   handle(worker: Worker, message: unknown): boolean {
