@@ -1,4 +1,4 @@
-import type { PlainHistogram } from '@serv/core';
+import { PlainHistogram } from '@serv/core';
 import type { Broker, PublishAck } from '../brokers/broker';
 import { MemoryBroker } from '../brokers/memory-broker';
 import { BatchingWriter } from '../stores/batching-writer';
@@ -46,7 +46,8 @@ export class RoomHistory {
     readonly store: MessageStore,
     private readonly _local: LocalMembers,
     broker: Broker,
-    writeSeconds: PlainHistogram,
+    /** Where each store write's time is recorded (`serv_store_write_seconds`); a private one when not given. */
+    writeSeconds: PlainHistogram = new PlainHistogram(),
   ) {
     // A memory broker has no other instance to relay to: the envelope is built only for local members then.
     const relays = !(broker instanceof MemoryBroker);
