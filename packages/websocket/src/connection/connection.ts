@@ -30,8 +30,7 @@ export interface ConnectionOwner extends WebSocketLog {
   settled(conn: Connection, fact: number): void;
 }
 
-const hosts = new RepeatedString();
-const [paths, requestHosts] = [new RepeatedString(), new RepeatedString()]; // request paths; Host values
+const [hosts, paths, requestHosts] = [new RepeatedString(), new RepeatedString(), new RepeatedString()]; // peers; request paths; Host values
 
 /**
  * One connection's state machine (connection-state.ts) and the only code that changes it: the handshake
@@ -60,8 +59,7 @@ export class Connection implements InboxOwner, OutboxOwner, RawSocketOwner {
   readonly requestHost: string;
   /** Set by the integration layer: its per-connection object (its `ConnectionContext`), for the `onEnd` hook. */
   scope: unknown = undefined;
-  /** The route's counters (metrics), set by the hub. */
-  counters: WebSocketRouteCounters = UNCOUNTED;
+  counters: WebSocketRouteCounters = UNCOUNTED; // the route's metrics counters, set by the hub
   /** What the handler threw, if it did. */
   handlerError: unknown = undefined;
   /** `monotonicMs()` when the upgrade request arrived. */
@@ -69,10 +67,8 @@ export class Connection implements InboxOwner, OutboxOwner, RawSocketOwner {
   private pending: PendingHandshake | null;
   private windowStart = 0;
   private windowCount = 0;
-  /** Heartbeat: `monotonicMs()` of the last ping (or of the handshake). */
-  private pingAt = 0;
-  /** Message timeout: `monotonicMs()` when a half-received message was first seen, 0 when none. */
-  private partialSince = 0;
+  private pingAt = 0; // heartbeat: monotonicMs() of the last ping (or of the handshake)
+  private partialSince = 0; // message timeout: monotonicMs() when a half-received message was first seen, 0 when none
 
   constructor(
     private readonly owner: ConnectionOwner,
