@@ -98,8 +98,8 @@ describe('max_connections_per_ip', () => {
     }
   });
 
-  it('counts by the last X-Forwarded-For entry when trust_proxy is set', async () => {
-    const server = await AttackServer.start({ maxConnectionsPerIp: 2, trustProxy: true });
+  it('counts by the address the trusted proxy saw (the last X-Forwarded-For entry with trust_proxy: 1)', async () => {
+    const server = await AttackServer.start({ maxConnectionsPerIp: 2, trustProxy: 1 });
     try {
       const a = await openMany(server.port, 2, { headers: { 'X-Forwarded-For': '198.51.100.1, 10.0.0.1' } });
       expect(a.map((s) => s.status)).toEqual([101, 101]);
