@@ -8,6 +8,7 @@ import { request as httpsRequest } from 'node:https';
 import { createServer, type Server } from 'node:net';
 import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import WebSocket from 'ws';
 import { parse } from 'yaml';
 import { deleteKeys, REDIS_URL, redisAvailable, uniquePrefix } from '../../../websocket/test/helpers/redis';
 import { dropTables, POSTGRES_URL, postgresAvailable, uniqueTablePrefix } from '../../../websocket/test/helpers/stores';
@@ -62,6 +63,22 @@ async function freePorts(count: number): Promise<number[]> {
   const ports = servers.map((s) => (s.address() as { port: number }).port);
   await Promise.all(servers.map((s) => new Promise((done) => s.close(done))));
   return ports;
+}
+
+/** A WebSocket handshake from CLIENT_ADDRESS with `headers`; resolves with its HTTP status (101 when accepted). */
+function handshake(url: string, headers: Record<string, string>): Promise<number> {
+  return new Promise((done, fail) => {
+    const ws = new WebSocket(url, { headers, localAddress: CLIENT_ADDRESS, ca: CA });
+    ws.on('open', () => {
+      ws.on('close', () => done(101));
+      ws.close();
+    });
+    ws.on('unexpected-response', (req, res) => {
+      done(res.statusCode ?? 0);
+      req.destroy();
+    });
+    ws.on('error', fail);
+  });
 }
 
 const range = (from: number, to: number): number[] => Array.from({ length: to - from + 1 }, (_, i) => from + i);
@@ -164,7 +181,8 @@ describeNginx(SUITE, () => {
   it('gives the app the real client address (127.0.0.2), not the proxy’s, through trust_proxy', async () => {
     // The client's own X-Forwarded-For is replaced by nginx, never believed.
     const { json } = await call<{ client: string; peer: string }>('GET', `${https}/whoami`, undefined, { 'x-forwarded-for': '203.0.113.9' });
-    expect(json).toEqual(expect.objectContaining({ client: CLIENT_ADDRESS, peer: '127.0.0.1' }));
+    const publicHost = https.slice('https://'.length);
+    expect(json).toEqual(expect.objectContaining({ client: CLIENT_ADDRESS, scheme: 'https', host: publicHost, peer: '127.0.0.1' }));
     const joined = await member('addresses');
     expect(joined.joins[0]!.client).toBe(CLIENT_ADDRESS);
   });
@@ -176,6 +194,10 @@ describeNginx(SUITE, () => {
     for (let i = 0; i < 8 && read.json.instance === written.json.instance; i += 1) read = await call<typeof read.json>('GET', `${https}/session`, undefined, { cookie });
     expect(read.json.instance).not.toBe(written.json.instance);
     expect(read.json.note).toBe('kept');
+    // A browser's handshake carries the cookie and the page's origin: the same origin as the Host nginx passes on.
+    const status = await handshake(`${https.replace('https', 'wss')}/chat/session`, { cookie, origin: https });
+    expect(status).toBe(101);
+    expect(await handshake(`${https.replace('https', 'wss')}/chat/session`, { cookie, origin: 'https://elsewhere.example' })).toBe(403);
   });
 
   it('passes WebSocket upgrades through: two clients on different instances talk in one room', async () => {
