@@ -5,13 +5,13 @@
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { createServer, type Server } from 'node:net';
 import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import WebSocket from 'ws';
 import { parse } from 'yaml';
 import { deleteKeys, REDIS_URL, redisAvailable, uniquePrefix } from '../../../websocket/test/helpers/redis';
 import { dropTables, POSTGRES_URL, postgresAvailable, uniqueTablePrefix } from '../../../websocket/test/helpers/stores';
+import { freePorts } from '../helpers/free-ports';
 import { deploymentBlock, findOrInstallNginx, NginxProcess, replaceOnce } from '../helpers/nginx';
 import { RoomClient } from '../helpers/room-client';
 import { cacheEnv } from '../helpers/scaffold-app';
@@ -50,19 +50,6 @@ function call<T>(method: string, url: string, body?: unknown, headers: Record<st
     req.on('error', fail);
     req.end(body === undefined ? undefined : JSON.stringify(body));
   });
-}
-
-/**
- * Ports nobody listens on right now: nginx cannot listen on port 0 (it would bind some port and never say which),
- * so the test binds port 0 itself, notes the ports and closes them for nginx to take (all at once, so they differ).
- */
-async function freePorts(count: number): Promise<number[]> {
-  const servers = await Promise.all(
-    Array.from({ length: count }, () => new Promise<Server>((done, fail) => { const s = createServer().once('error', fail); s.listen(0, '127.0.0.1', () => done(s)); })),
-  );
-  const ports = servers.map((s) => (s.address() as { port: number }).port);
-  await Promise.all(servers.map((s) => new Promise((done) => s.close(done))));
-  return ports;
 }
 
 /** A WebSocket handshake from CLIENT_ADDRESS with `headers`; resolves with its HTTP status (101 when accepted). */
@@ -112,7 +99,7 @@ describeNginx(SUITE, () => {
     const [a, b] = await Promise.all(servers.map((s) => s.listening()));
     for (const [i, at] of [a!, b!].entries()) instances.set((await call<{ instance: string }>('GET', `${at.url}/whoami`)).json.instance, servers[i]!);
 
-    const [httpPort, httpsPort] = await freePorts(2);
+    const [httpPort, httpsPort] = await freePorts(2); // nginx cannot listen on port 0 and report the port
     let site = deploymentBlock('nginx', SITE);
     site = replaceOnce(site, '127.0.0.1:8001', `127.0.0.1:${a!.port}`);
     site = replaceOnce(site, '127.0.0.1:8002', `127.0.0.1:${b!.port}`);
