@@ -13,12 +13,11 @@
 import { cpSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import WebSocket from 'ws';
-import { deploymentBlock, findOrInstallNginx, NginxProcess, replaceOnce } from '../packages/cli/test/helpers/nginx';
+import { documentedNginx, findOrInstallNginx, NginxProcess, TLS_DIR } from '../packages/cli/test/helpers/nginx';
 import { freePorts } from '../packages/cli/test/helpers/free-ports';
 import { makeTempDir, removeTempDir, ServProcess } from '../packages/cli/test/helpers/serv-process';
 
 const ROOT = resolve(__dirname, '..');
-const TLS_DIR = join(ROOT, 'packages', 'websocket', 'test', 'integration', 'fixtures', 'tls');
 const flag = process.argv.indexOf('--connections');
 const COUNT = flag > 0 ? Number(process.argv[flag + 1]) : 2000;
 
@@ -74,14 +73,7 @@ async function main(): Promise<void> {
     servers.push(...[0, 1].map(() => new ServProcess(['launch', '--port', '0'], { cwd: dir, env })));
     const [a, b] = await Promise.all(servers.map((s) => s.listening()));
     const [httpPort, port] = await freePorts(2);
-    let site = deploymentBlock('nginx', '# /etc/nginx/conf.d/serv.conf');
-    site = replaceOnce(site, '127.0.0.1:8001', `127.0.0.1:${a!.port}`);
-    site = replaceOnce(site, '127.0.0.1:8002', `127.0.0.1:${b!.port}`);
-    site = replaceOnce(site, 'listen 443 ssl;', `listen 127.0.0.1:${port} ssl;`);
-    site = replaceOnce(site, 'listen 80;', `listen 127.0.0.1:${httpPort};`);
-    site = replaceOnce(site, '/etc/letsencrypt/live/chat.example.com/fullchain.pem', join(TLS_DIR, 'cert.pem'));
-    site = replaceOnce(site, '/etc/letsencrypt/live/chat.example.com/privkey.pem', join(TLS_DIR, 'key.pem'));
-    nginx = new NginxProcess(binary, join(dir, 'nginx'), deploymentBlock('nginx', '# /etc/nginx/nginx.conf (main context)'), site);
+    nginx = new NginxProcess(binary, join(dir, 'nginx'), documentedNginx({ upstreams: [a!.port, b!.port], httpPort: httpPort!, httpsPort: port! }));
     await nginx.ready();
 
     const ca = readFileSync(join(TLS_DIR, 'cert.pem'));

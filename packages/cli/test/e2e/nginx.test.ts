@@ -12,7 +12,7 @@ import { parse } from 'yaml';
 import { deleteKeys, REDIS_URL, redisAvailable, uniquePrefix } from '../../../websocket/test/helpers/redis';
 import { dropTables, POSTGRES_URL, postgresAvailable, uniqueTablePrefix } from '../../../websocket/test/helpers/stores';
 import { freePorts } from '../helpers/free-ports';
-import { deploymentBlock, findOrInstallNginx, NginxProcess, replaceOnce } from '../helpers/nginx';
+import { deploymentBlock, documentedNginx, findOrInstallNginx, NginxProcess, TLS_DIR } from '../helpers/nginx';
 import { RoomClient } from '../helpers/room-client';
 import { cacheEnv } from '../helpers/scaffold-app';
 import { assertBuilt, makeTempDir, removeTempDir, ServProcess } from '../helpers/serv-process';
@@ -21,14 +21,12 @@ jest.setTimeout(120_000);
 
 const SUITE = 'serv launch behind nginx (docs/deployment.md)';
 const FIXTURE = resolve(__dirname, '..', 'fixtures', 'nginx');
-const TLS_DIR = resolve(__dirname, '..', '..', '..', 'websocket', 'test', 'integration', 'fixtures', 'tls'); // CN/SAN 127.0.0.1
 const CA_FILE = join(TLS_DIR, 'cert.pem');
 const CA = readFileSync(CA_FILE);
 /** The test's clients connect from here, so the proxy's address (127.0.0.1) and the client's can be told apart. */
 const CLIENT_ADDRESS = '127.0.0.2';
 const APP_YAML = '# serv.config.yaml: the same file on every instance';
 const SITE = '# /etc/nginx/conf.d/serv.conf';
-const MAIN = '# /etc/nginx/nginx.conf (main context)';
 
 interface Reply<T> {
   status: number;
@@ -100,14 +98,7 @@ describeNginx(SUITE, () => {
     for (const [i, at] of [a!, b!].entries()) instances.set((await call<{ instance: string }>('GET', `${at.url}/whoami`)).json.instance, servers[i]!);
 
     const [httpPort, httpsPort] = await freePorts(2); // nginx cannot listen on port 0 and report the port
-    let site = deploymentBlock('nginx', SITE);
-    site = replaceOnce(site, '127.0.0.1:8001', `127.0.0.1:${a!.port}`);
-    site = replaceOnce(site, '127.0.0.1:8002', `127.0.0.1:${b!.port}`);
-    site = replaceOnce(site, 'listen 80;', `listen 127.0.0.1:${httpPort};`);
-    site = replaceOnce(site, 'listen 443 ssl;', `listen 127.0.0.1:${httpsPort} ssl;`);
-    site = replaceOnce(site, '/etc/letsencrypt/live/chat.example.com/fullchain.pem', join(TLS_DIR, 'cert.pem'));
-    site = replaceOnce(site, '/etc/letsencrypt/live/chat.example.com/privkey.pem', join(TLS_DIR, 'key.pem'));
-    nginx = new NginxProcess(nginxBinary!, join(dir, 'nginx'), deploymentBlock('nginx', MAIN), site);
+    nginx = new NginxProcess(nginxBinary!, join(dir, 'nginx'), documentedNginx({ upstreams: [a!.port, b!.port], httpPort: httpPort!, httpsPort: httpsPort! }));
     await nginx.ready();
     http = `http://127.0.0.1:${httpPort}`;
     https = `https://127.0.0.1:${httpsPort}`;

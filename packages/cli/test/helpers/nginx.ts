@@ -15,10 +15,37 @@ export function deploymentBlock(language: string, firstLine: string): string {
 }
 
 /** `text` with the one occurrence of `from` replaced; throws when it occurs zero times or more than once. */
-export function replaceOnce(text: string, from: string, to: string): string {
+function replaceOnce(text: string, from: string, to: string): string {
   const count = text.split(from).length - 1;
   if (count !== 1) throw new Error(`expected "${from}" once in the documented nginx configuration, found it ${count} times`);
   return text.replace(from, () => to);
+}
+
+/** The TLS certificate and key nginx serves in tests (CN and SAN 127.0.0.1, valid until 2126). */
+export const TLS_DIR = resolve(__dirname, '..', '..', '..', 'websocket', 'test', 'integration', 'fixtures', 'tls');
+
+/** Where the documented configuration is made to run on this machine. */
+export interface SiteTarget {
+  /** The ports of the two instances, in place of 8001 and 8002. */
+  readonly upstreams: readonly [number, number];
+  /** nginx's plain HTTP port (in place of 80) and TLS port (in place of 443), on 127.0.0.1. */
+  readonly httpPort: number;
+  readonly httpsPort: number;
+}
+
+/**
+ * docs/deployment.md's nginx blocks, changed only where a test must: the instances' ports, nginx's own ports on
+ * 127.0.0.1 and the test certificate. Returns what NginxProcess takes: the main-context lines and the site.
+ */
+export function documentedNginx(target: SiteTarget): { main: string; site: string } {
+  let site = deploymentBlock('nginx', '# /etc/nginx/conf.d/serv.conf');
+  site = replaceOnce(site, '127.0.0.1:8001', `127.0.0.1:${target.upstreams[0]}`);
+  site = replaceOnce(site, '127.0.0.1:8002', `127.0.0.1:${target.upstreams[1]}`);
+  site = replaceOnce(site, 'listen 80;', `listen 127.0.0.1:${target.httpPort};`);
+  site = replaceOnce(site, 'listen 443 ssl;', `listen 127.0.0.1:${target.httpsPort} ssl;`);
+  site = replaceOnce(site, '/etc/letsencrypt/live/chat.example.com/fullchain.pem', join(TLS_DIR, 'cert.pem'));
+  site = replaceOnce(site, '/etc/letsencrypt/live/chat.example.com/privkey.pem', join(TLS_DIR, 'key.pem'));
+  return { main: deploymentBlock('nginx', '# /etc/nginx/nginx.conf (main context)'), site };
 }
 
 const NGINX_PATHS = ['/usr/sbin/nginx', '/usr/bin/nginx'];
@@ -54,8 +81,8 @@ export class NginxProcess {
   private done = false;
   private readonly waiters = new Set<() => void>();
 
-  /** `main` goes in the main context, `http` inside the `http {}` block. */
-  constructor(binary: string, readonly dir: string, main: string, http: string) {
+  /** `main` goes in the main context, `site` inside the `http {}` block (see `documentedNginx`). */
+  constructor(binary: string, readonly dir: string, { main, site }: { main: string; site: string }) {
     mkdirSync(dir, { recursive: true });
     const conf = join(dir, 'nginx.conf');
     const temp = (name: string): string => `${name}_temp_path ${join(dir, name)};`;
@@ -63,13 +90,15 @@ export class NginxProcess {
       conf,
       [
         'daemon off;',
+        // Started as root, nginx would run its workers as nobody, who cannot enter the test's private temp folder.
+        ...(process.getuid?.() === 0 ? ['user root;'] : []),
         `pid ${join(dir, 'nginx.pid')};`,
         'error_log stderr notice;', // "start worker process" at notice level is how the test knows it is listening
         main,
         'http {',
         `    access_log ${join(dir, 'access.log')};`,
         `    ${['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map(temp).join('\n    ')}`,
-        http,
+        site,
         '}',
         '',
       ].join('\n'),
