@@ -42,7 +42,8 @@ export class AttackServer {
     writeFileSync(join(root, '.env'), SECRET);
     writeFileSync(join(dir, 'secret.txt'), SECRET);
     symlinkSync(join(dir, 'secret.txt'), join(root, 'leak.txt'));
-    const child = fork(join(__dirname, '..', 'fixtures', 'attack-server.js'), [JSON.stringify(settings), root], {
+    // A short shutdown grace: stop() closes connections whose handlers may be parked in send().
+    const child = fork(join(__dirname, '..', 'fixtures', 'attack-server.js'), [JSON.stringify({ shutdownGraceMs: 1000, ...settings }), root], {
       execArgv: ['--expose-gc'],
       // A fixed mmap threshold: glibc otherwise raises it after the first large free and serves later megabyte
       // buffers from its heap, whose freed pages it keeps, and the RSS check would measure the allocator, not Serv.
@@ -81,9 +82,13 @@ export class AttackServer {
     return this.ask<{ closes: Record<string, number>; endedAt: number[]; sendWaits: number[] }>('idle', { max });
   }
 
-  /** Resolves once `n` handlers of /ws-download are inside `send()` at once (each handler sends one reply at a time). */
-  async parked(n: number): Promise<void> {
-    await this.ask('parked', { n });
+  /**
+   * Resolves once `n` handlers of /ws-download are inside `send()` at once (each handler sends one reply at a time),
+   * or once the first of them timed out, whichever comes first: with how many were parked at most, and the server's
+   * memory (after a full GC) at that moment.
+   */
+  async parked(n: number): Promise<{ parked: number; memory: ServerMemory }> {
+    return this.ask<{ parked: number; memory: ServerMemory }>('parked', { n });
   }
 
   /** The memory recorded by `markBaseline()`. */
@@ -116,7 +121,7 @@ export class AttackServer {
 
   /** Shut the server down (graceful close) and remove its files. */
   async stop(): Promise<void> {
-    if (this.child.exitCode === null) {
+    if (this.child.exitCode === null && this.child.signalCode === null) {
       const exited = once(this.child, 'exit');
       this.child.send({ type: 'close' });
       await exited;
