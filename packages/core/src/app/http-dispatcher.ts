@@ -67,7 +67,6 @@ export class HttpDispatcher {
     }
     const startedAt = performance.now();
     const requestId = this.requestLog.idOf(req);
-    res.setHeader('x-request-id', requestId);
     const metrics = this.metrics;
     const target = parseRequestTarget(req.url ?? '/');
     if ('error' in target) {
@@ -78,12 +77,12 @@ export class HttpDispatcher {
       return;
     }
     const path = target.path;
-    if (this.opsFirst && this.ops.answer(req, res, path)) return;
+    if (this.opsFirst && this.answerOps(req, res, path, requestId)) return;
     const ctx = new RequestContext(this.app, req, res, path, target.queryString, requestId);
     ctx.startedAt = startedAt;
     const match = this.routes.matchHttp(req.method ?? 'GET', path);
     if (match === null) {
-      if (this.ops.answer(req, res, path)) return;
+      if (this.answerOps(req, res, path, requestId)) return;
       this.run(ctx, undefined, new NotFoundError(`No route found for ${req.method} ${path}`), metrics?.unmatched, startedAt);
       return;
     }
@@ -109,9 +108,11 @@ export class HttpDispatcher {
       return;
     }
     if (!(result instanceof Promise)) {
-      if (writePlainValue(res, result, ctx.method === 'HEAD')) {
-        this.requestLog.http(req, res, ctx);
-        stats?.record(ctx.method, res.statusCode, startedAt);
+      const bytes = writePlainValue(res, result, ctx.method === 'HEAD', requestId);
+      if (bytes >= 0) {
+        const durationMs = performance.now() - startedAt;
+        this.requestLog.line(req, ctx, 200, bytes, durationMs);
+        stats?.record(ctx.method, 200, durationMs);
         if (ctx.hasScope) ctx.dispose().catch((err: unknown) => this.logger.error('Disposing the request container failed', err));
         return;
       }
@@ -124,9 +125,17 @@ export class HttpDispatcher {
     }), undefined, stats, startedAt);
   };
 
+  /** An operations endpoint (`/healthz`, `/readyz`, `/metrics`) answers `path`, with the request's id. */
+  private answerOps(req: IncomingMessage, res: ServerResponse, path: string, requestId: string): boolean {
+    if (!this.ops.has(path)) return false;
+    res.setHeader('x-request-id', requestId);
+    return this.ops.answer(req, res, path);
+  }
+
   // A routing error (404, 405) runs the app middleware around it; no pipeline and no error means ctx.response is set.
   // `stats` and `start` (performance.now() at arrival) feed the metrics once the response is written.
   private run(ctx: RequestContext, pipeline: Pipeline | undefined, routingError: Error | undefined, stats: HttpRouteStats | undefined, start: number): void {
+    ctx.res.setHeader('x-request-id', ctx.requestId);
     this.answer(ctx, pipeline, routingError, stats, start).catch((err: unknown) => this.abandon(ctx, err));
   }
 
@@ -157,8 +166,9 @@ export class HttpDispatcher {
       // Nothing sent yet (a header Node refused, say): a 500 beats an empty reply. Else the stream is cut.
       if (!answerWithServerError(ctx.res)) ctx.res.destroy();
     }
-    this.requestLog.http(ctx.req, ctx.res, ctx);
-    stats?.record(ctx.method, ctx.res.statusCode, start);
+    const durationMs = performance.now() - start;
+    this.requestLog.http(ctx.req, ctx.res, ctx, durationMs);
+    stats?.record(ctx.method, ctx.res.statusCode, durationMs);
     if (this.events.has(END)) {
       await this.events.emit(END, { app: this.app, ctx, error }).catch((err: unknown) => this.logger.error(`${END} listener failed`, err));
     }

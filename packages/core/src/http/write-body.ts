@@ -15,33 +15,34 @@ export function writeWholeBody(
   headers: Record<string, string | string[]>,
   body: string | Uint8Array | null,
   head: boolean,
-): void {
+): number {
   const length = body === null ? 0 : typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength;
   if (status !== 204 && status !== 304) headers['content-length'] = String(length);
   res.writeHead(status, headers);
   res.end(head || body === null ? undefined : body);
+  return length;
 }
 
 /**
  * Writes a handler's plain return value at once (a string as text, a plain object or array as JSON, 200) without
- * building a Response; false, having written nothing, for any other value or one JSON cannot encode.
+ * building a Response, with `x-request-id: requestId`: the body's length in bytes, or -1, having written nothing,
+ * for any other value or one JSON cannot encode. The request id travels in the one headers object given to
+ * `writeHead` (no `setHeader` before it, which would send Node through its slower merging path).
  */
-export function writePlainValue(res: ServerResponse, value: unknown, head: boolean): boolean {
-  // The headers are created with both keys, so that writeWholeBody filling in the length keeps the object's shape.
+export function writePlainValue(res: ServerResponse, value: unknown, head: boolean, requestId: string): number {
+  // The headers are created with every key, so that writeWholeBody filling in the length keeps the object's shape.
   if (typeof value === 'string') {
-    writeWholeBody(res, 200, { 'content-type': TEXT_TYPE, 'content-length': '' }, value, head);
-    return true;
+    return writeWholeBody(res, 200, { 'x-request-id': requestId, 'content-type': TEXT_TYPE, 'content-length': '' }, value, head);
   }
   // Anything with a prototype of its own (a Response, a Buffer, a Date …) takes the general path through toResponse.
-  if (typeof value !== 'object' || value === null || !isPlainData(value)) return false;
+  if (typeof value !== 'object' || value === null || !isPlainData(value)) return -1;
   let body: string;
   try {
     body = JSON.stringify(value);
   } catch {
-    return false;
+    return -1;
   }
-  writeWholeBody(res, 200, { 'content-type': JSON_TYPE, 'content-length': '' }, body, head);
-  return true;
+  return writeWholeBody(res, 200, { 'x-request-id': requestId, 'content-type': JSON_TYPE, 'content-length': '' }, body, head);
 }
 
 function isPlainData(value: object): boolean {

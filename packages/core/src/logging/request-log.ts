@@ -25,6 +25,8 @@ export class RequestLog {
   /** Paths whose requests are not logged (health checks, metrics scrapes); exact paths, add to it before start. */
   readonly excludedPaths = new Set<string>();
   private readonly jsonHead: string;
+  /** Route patterns as JSON strings: a route table is small and fixed, so each is encoded once. */
+  private readonly routeJsonCache = new Map<string, string>();
 
   constructor(
     private readonly logger: Logger,
@@ -42,25 +44,39 @@ export class RequestLog {
     return nextRequestId();
   }
 
-  /** Writes the line of a finished request (unless its path is excluded or info is off). */
-  http(req: IncomingMessage, res: ServerResponse, line: RequestLine): void {
-    if (this.excludedPaths.has(line.path) || !this.logger.enabled('info')) return;
-    const durationMs = Math.round((performance.now() - line.startedAt) * 1000) / 1000;
-    const status = res.statusCode;
+  /** Writes the line of a request answered by `res` (unless its path is excluded or info is off). */
+  http(req: IncomingMessage, res: ServerResponse, line: RequestLine, durationMs: number): void {
+    if (!this.logger.enabled('info')) return;
     const length = res.getHeader('content-length');
-    const bytes = length === undefined ? null : Number(length);
+    this.line(req, line, res.statusCode, length === undefined ? null : Number(length), durationMs);
+  }
+
+  /**
+   * Writes the line of a finished request whose status and body length (null: none declared) the caller knows, which
+   * spares reading them back from the response (unless its path is excluded or info is off).
+   */
+  line(req: IncomingMessage, line: RequestLine, status: number, bytes: number | null, elapsedMs: number): void {
+    if (this.excludedPaths.has(line.path) || !this.logger.enabled('info')) return;
+    const durationMs = Math.round(elapsedMs * 1000) / 1000;
     const client = this.trust.clientAddress(req);
     if (this.logger.format === 'json') {
       this.logger.writeBuilt(
         'info',
-        `{"level":${PINO_LEVEL.info},"time":${Date.now()}${this.jsonHead}${jsonString(line.requestId)},"method":${jsonString(line.method)}` +
-          `,"path":${jsonString(line.path)},"route":${line.routePath === undefined ? 'null' : jsonString(line.routePath)},"status":${status}` +
+        // The method needs no escaping: Node's parser accepts only token characters there.
+        `{"level":${PINO_LEVEL.info},"time":${Date.now()}${this.jsonHead}${jsonString(line.requestId)},"method":"${line.method}"` +
+          `,"path":${jsonString(line.path)},"route":${line.routePath === undefined ? 'null' : this.routeJson(line.routePath)},"status":${status}` +
           `,"durationMs":${durationMs},"bytes":${bytes},"client":${jsonString(client)}}\n`,
       );
       return;
     }
     const size = bytes === null ? '' : ` ${bytes}B`;
     this.logger.writeBuilt('info', `${line.method} ${line.path} ${status} ${durationMs.toFixed(1)}ms${size} ${client} id=${line.requestId}`);
+  }
+
+  private routeJson(route: string): string {
+    let json = this.routeJsonCache.get(route);
+    if (json === undefined) this.routeJsonCache.set(route, (json = jsonString(route)));
+    return json;
   }
 }
 

@@ -17,12 +17,12 @@ export class HttpRouteStats {
 
   constructor(readonly route: string) {}
 
-  /** One answered request: `startMs` is its `performance.now()` at arrival. */
-  record(method: string, status: number, startMs: number): void {
+  /** One answered request that took `durationMs` from its arrival to its response written. */
+  record(method: string, status: number, durationMs: number): void {
     let stats = this.byMethod.get(method);
     if (stats === undefined) this.byMethod.set(method, (stats = new MethodStats()));
     stats.statuses.set(status, (stats.statuses.get(status) ?? 0) + 1);
-    stats.duration.observeSince(startMs);
+    stats.duration.observe(durationMs / 1000);
   }
 }
 
