@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { container as rootContainer, type DependencyContainer } from 'tsyringe';
-import { defaultSettings, type ServSettings } from '../config/serv-settings';
+import { checkSettingsFields, defaultSettings, type ServSettings } from '../config/serv-settings';
 import type { Invoker } from '../di/handler-compiler';
 import { registerProvider, type Provider, type ProviderScope } from '../di/providers';
 import { RouteDefinitionError, ServError } from '../errors/serv-error';
@@ -69,6 +69,7 @@ export class App {
   private closing: Promise<void> | undefined;
 
   constructor(options: AppOptions = {}) {
+    checkSettingsFields(options.settings);
     this.settings = { ...defaultSettings(), ...options.settings };
     this.siteInfo = options.siteInfo ?? {};
     const s = this.settings;

@@ -1,4 +1,6 @@
 import * as path from 'node:path';
+import { ServError } from '../errors/serv-error';
+import { nearestName } from './suggest';
 import { onProtocolRegistered, registeredProtocols } from '../protocol/registry';
 import { HEALTH_SETTING, METRICS_SETTING, type HealthSettings, type MetricsSettings } from '../metrics/ops-settings';
 import { SESSIONS_SETTING, type SessionSettingsInput } from '../sessions/session-settings';
@@ -105,6 +107,28 @@ export function defaultSettings(baseDir: string = process.cwd()): ServSettings {
   }
   settings.extensionDir = path.resolve(baseDir, settings.extensionDir as string);
   return settings as unknown as ServSettings;
+}
+
+/**
+ * Checks the camelCase settings given to `createApp({ settings })`: a key no setting has (a typo, or a serv.config.yaml
+ * key such as `log_level` written in code) is refused with the field to use, instead of being ignored.
+ */
+export function checkSettingsFields(settings: object | undefined): void {
+  if (settings === undefined) return;
+  const specs = settingSpecs();
+  const fields = new Set([...specs.map((s) => s.field), 'tls']);
+  for (const key of Object.keys(settings)) {
+    if (fields.has(key)) continue;
+    const yaml = specs.find((s) => s.key === key);
+    const near = yaml === undefined ? nearestName(key, [...fields]) : undefined;
+    const hint =
+      yaml !== undefined
+        ? `in code, settings use camelCase: write ${yaml.field} (${key} is its serv.config.yaml key)`
+        : near !== undefined
+          ? `did you mean ${near}?`
+          : `known settings: ${[...fields].join(', ')}${protocolKeysNote() === undefined ? '' : `. ${protocolKeysNote()}`}`;
+    throw new ServError('SERV_CONFIG_INVALID', `createApp({ settings }): unknown setting "${key}"; ${hint}`);
+  }
 }
 
 /** Validates the `settings:` block at `at` over the defaults; relative paths resolve against `dir`. */
