@@ -4,6 +4,8 @@
  */
 export class LruCache<K, V> {
   private readonly entries = new Map<K, V>();
+  /** The most recently used key (at the young end of `entries`), if known. */
+  private youngest: K | undefined = undefined;
 
   constructor(readonly limit: number) {
     if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`LruCache limit must be a positive integer, got ${String(limit)}`);
@@ -17,10 +19,12 @@ export class LruCache<K, V> {
   /** The value of `key` (which becomes the most recently used), or undefined. */
   get(key: K): V | undefined {
     const value = this.entries.get(key);
-    if (value !== undefined) {
-      // A Map iterates in insertion order: re-inserting moves the key to the young end.
+    // A Map iterates in insertion order: re-inserting moves the key to the young end. The key already there (one
+    // visitor's burst of requests) stays put: a delete and a set cost more than the lookup itself.
+    if (value !== undefined && key !== this.youngest) {
       this.entries.delete(key);
       this.entries.set(key, value);
+      this.youngest = key;
     }
     return value;
   }
@@ -29,16 +33,19 @@ export class LruCache<K, V> {
   set(key: K, value: V): void {
     this.entries.delete(key);
     this.entries.set(key, value);
+    this.youngest = key;
     if (this.entries.size > this.limit) this.entries.delete(this.entries.keys().next().value as K);
   }
 
   /** Forget `key`. */
   delete(key: K): void {
     this.entries.delete(key);
+    if (key === this.youngest) this.youngest = undefined;
   }
 
   /** Forget everything. */
   clear(): void {
     this.entries.clear();
+    this.youngest = undefined;
   }
 }

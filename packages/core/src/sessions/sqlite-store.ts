@@ -68,7 +68,7 @@ export class SqliteSessionStore implements SessionStore {
     const statements = this.ready();
     const now = Date.now();
     // The stamp is read before the row: a commit landing in between makes the next look drop this read again.
-    if (this.stamp === undefined || !this.stamp.unchanged()) this.kept.clear();
+    if (this.stamp === undefined || !this.stamp.unchangedThisTurn()) this.kept.clear();
     else {
       const kept = this.kept.get(id);
       if (kept !== undefined) return kept.expiresAt > now ? decodeRecord(kept.json, kept.expiresAt) : undefined;

@@ -38,6 +38,20 @@ describe('LruCache', () => {
     expect(cache.size).toBe(0);
   });
 
+  it('keeps the order right when the most recent key is read again and again (that read moves nothing)', () => {
+    const cache = new LruCache<string, number>(2);
+    cache.set('a', 1);
+    cache.set('b', 2);
+    expect([cache.get('b'), cache.get('b'), cache.get('a'), cache.get('a')]).toEqual([2, 2, 1, 1]);
+    cache.set('c', 3); // b is the least recently used now
+    expect([cache.get('b'), cache.get('a'), cache.get('c')]).toEqual([undefined, 1, 3]);
+    cache.delete('c'); // the youngest goes: a read of a must move it again
+    cache.set('d', 4);
+    expect(cache.get('a')).toBe(1);
+    cache.set('e', 5); // d is the least recently used
+    expect([cache.get('d'), cache.get('a'), cache.get('e')]).toEqual([undefined, 1, 5]);
+  });
+
   it('refuses a limit that is not a positive integer', () => {
     expect(() => new LruCache(0)).toThrow('LruCache limit must be a positive integer, got 0');
     expect(() => new LruCache(1.5)).toThrow('LruCache limit must be a positive integer, got 1.5');
@@ -96,6 +110,18 @@ describe('the SQLite store keeps reads only while nobody commits', () => {
     const first = store.get('s1');
     (first?.data as Record<string, unknown>).n = 99;
     expect(store.get('s1')?.data).toEqual({ n: 1 });
+  });
+
+  it('reads the WAL stamp once per event-loop turn: a commit made during a turn is seen from the next one', async () => {
+    await store.set('s1', record('ada'));
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    expect(store.get('s1')?.user).toEqual({ name: 'ada' });
+    const other = new Database(file); // another connection commits synchronously, in this very turn
+    other.prepare('UPDATE serv_sessions SET data = ? WHERE id = ?').run(JSON.stringify({ user: { name: 'eve' }, data: {} }), 's1');
+    other.close();
+    expect(store.get('s1')?.user).toEqual({ name: 'ada' }); // the requests of one turn see one state
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    expect(store.get('s1')?.user).toEqual({ name: 'eve' });
   });
 
   it('sees its own writes and deletes', async () => {
