@@ -1,15 +1,16 @@
+import { LOG_FORMAT_SETTING, LOG_LEVEL_SETTING } from './operations-settings';
 import { parseSemiSpaceText, type RuntimeSettings } from './runtime-settings';
 import type { ServSettings } from './serv-settings';
 import { choicesText, fail, intRangeText, rootAt } from './validate';
 
 /** The environment variables that override `settings` from the file (and are overridden by CLI flags). */
-export const ENV_OVERRIDES = ['SERV_HOST', 'SERV_PORT', 'SERV_DEBUG', 'SERV_SEMI_SPACE_MB'] as const;
+export const ENV_OVERRIDES = ['SERV_HOST', 'SERV_PORT', 'SERV_DEBUG', 'SERV_LOG_LEVEL', 'SERV_LOG_FORMAT', 'SERV_SEMI_SPACE_MB'] as const;
 
 const TRUE_WORDS = ['true', '1', 'yes', 'on'];
 const FALSE_WORDS = ['false', '0', 'no', 'off'];
 
 /**
- * Returns `settings` with SERV_HOST, SERV_PORT, SERV_DEBUG and SERV_SEMI_SPACE_MB applied; unset or blank variables are skipped, and a
+ * Returns `settings` with SERV_HOST, SERV_PORT, SERV_DEBUG, SERV_LOG_LEVEL, SERV_LOG_FORMAT and SERV_SEMI_SPACE_MB applied; unset or blank variables are skipped, and a
  * bad value throws a ConfigError naming the variable (it has no file, so the message starts with the name).
  */
 export function applyEnvOverrides(settings: ServSettings, env: NodeJS.ProcessEnv): ServSettings {
@@ -20,6 +21,12 @@ export function applyEnvOverrides(settings: ServSettings, env: NodeJS.ProcessEnv
   if (port !== undefined) result.port = parsePortText(port, 'SERV_PORT');
   const debug = present(env.SERV_DEBUG);
   if (debug !== undefined) result.debug = parseBoolText(debug, 'SERV_DEBUG');
+  // The log settings take the YAML's words, checked by the same rules (an operator silences request lines, or asks
+  // for JSON on a terminal, without editing the file).
+  const level = present(env.SERV_LOG_LEVEL);
+  if (level !== undefined) result.logLevel = LOG_LEVEL_SETTING.read(level, rootAt(undefined, 'SERV_LOG_LEVEL'), '') as ServSettings['logLevel'];
+  const format = present(env.SERV_LOG_FORMAT);
+  if (format !== undefined) result.logFormat = LOG_FORMAT_SETTING.read(format, rootAt(undefined, 'SERV_LOG_FORMAT'), '') as ServSettings['logFormat'];
   result.runtime = applyRuntimeEnv(result.runtime, env);
   return result;
 }

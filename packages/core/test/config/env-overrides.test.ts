@@ -12,6 +12,13 @@ describe('SERV_* environment overrides', () => {
     expect(settings.debug).toBe(false);
   });
 
+  it('lets SERV_LOG_LEVEL and SERV_LOG_FORMAT beat the file and the defaults', () => {
+    const fromFile = parseServConfig('settings:\n  log_level: debug\n  log_format: pretty\n', 'serv.config.yaml', { SERV_LOG_LEVEL: 'warn', SERV_LOG_FORMAT: 'json' });
+    expect([fromFile.settings.logLevel, fromFile.settings.logFormat]).toEqual(['warn', 'json']);
+    const silent = parseServConfig('', 'serv.config.yaml', { SERV_LOG_LEVEL: 'silent' });
+    expect([silent.settings.logLevel, silent.settings.logFormat]).toEqual(['silent', 'auto']);
+  });
+
   it('lets the environment beat the defaults when the file is silent', () => {
     const { settings } = parseServConfig('', 'serv.config.yaml', { SERV_PORT: '0', SERV_DEBUG: 'YES' });
     expect(settings.port).toBe(0);
@@ -50,6 +57,8 @@ describe('SERV_* environment overrides', () => {
     ['SERV_PORT', '-1', 'SERV_PORT must be an integer from 0 to 65535, got "-1"'],
     ['SERV_PORT', '80.5', 'SERV_PORT must be an integer from 0 to 65535, got "80.5"'],
     ['SERV_DEBUG', 'maybe', 'SERV_DEBUG must be true, 1, yes, on, false, 0, no or off, got "maybe"'],
+    ['SERV_LOG_LEVEL', 'loud', 'SERV_LOG_LEVEL must be "debug", "info", "warn", "error" or "silent", got "loud"'],
+    ['SERV_LOG_FORMAT', 'xml', 'SERV_LOG_FORMAT must be "auto", "pretty" or "json", got "xml"'],
   ])('rejects %s=%s naming the variable', (name, value, message) => {
     const error = configErrorFrom(() => parseDemo({ [name]: value }));
     expect(error.message).toBe(message);
