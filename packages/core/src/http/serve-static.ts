@@ -1,13 +1,18 @@
 import { promises as fs } from 'node:fs';
 import { STATUS_CODES, type ServerResponse } from 'node:http';
 import { join, relative, resolve, sep } from 'node:path';
-import send from 'send';
+import type SendModule from 'send';
 import { NotFoundError } from '../errors/http-errors';
 import { ServError } from '../errors/serv-error';
 import type { BaseContext } from './base-context';
 import { confined } from './file-response';
 import { own } from './own';
 import { Response } from './responses';
+
+/** `send` (and its MIME table), required on the first file served: an app that serves none does not pay for loading it. */
+function send(...args: Parameters<typeof SendModule>): ReturnType<typeof SendModule> {
+  return (require('send') as typeof SendModule)(...args);
+}
 
 /** Options of {@link serveStatic}. */
 export interface StaticOptions {
