@@ -1,62 +1,32 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
+import { ChatBrowser, DESKTOP, joinRoom as join, sendMessage as send } from './browser-steps';
 import { makePng } from './png';
 import { ChatClient, ROOM_CHAT_DIR, copyRoomChat, launchRoomChat, readUntil, removeRoomChatCopies, stopLaunchedExamples } from './room-chat';
 
 jest.setTimeout(180_000); // one long story in a real browser, against a real server restarted midway; each step waits on page state
 
 const SCREENSHOTS = resolve(ROOM_CHAT_DIR, 'screenshots');
-const DESKTOP = { width: 1280, height: 800 };
 const PHONE = { width: 375, height: 740 };
 const sha256 = (bytes: Buffer): string => createHash('sha256').update(bytes).digest('hex');
 
-let browser: Browser;
-const contexts: BrowserContext[] = [];
-const pageErrors: string[] = [];
+const chat = new ChatBrowser();
 
-beforeAll(async () => {
+beforeAll(() => {
   mkdirSync(SCREENSHOTS, { recursive: true });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
 });
 
 afterAll(async () => {
-  for (const context of contexts) await context.close();
-  await browser?.close();
+  await chat.close();
   await stopLaunchedExamples();
   removeRoomChatCopies();
 });
 
 /** A new user in their own browser context: opens the page and signs up. */
-async function signUp(url: string, name: string, viewport = DESKTOP, screenshot?: string): Promise<Page> {
-  const context = await browser.newContext({ viewport, acceptDownloads: true });
-  contexts.push(context);
-  const page = await context.newPage();
-  page.on('pageerror', (err) => pageErrors.push(`${name}: ${err.message}`));
-  await page.goto(url);
-  await page.getByLabel('Name', { exact: true }).fill(name);
-  await page.getByLabel('Password').fill(`password-${name}`);
-  if (screenshot !== undefined) await page.screenshot({ path: resolve(SCREENSHOTS, screenshot) });
-  await page.getByRole('button', { name: 'Sign up' }).click();
-  await page.locator('#me-name', { hasText: name }).waitFor();
-  return page;
-}
-
-/** Types a room name into "Create or join a room", presses Enter and waits for the connection. */
-async function join(page: Page, room: string): Promise<void> {
-  await page.getByLabel('Create or join a room').fill(room);
-  await page.getByLabel('Create or join a room').press('Enter');
-  await page.locator('#room-title', { hasText: `#${room}` }).waitFor();
-  await page.locator('#status[data-state="open"]').waitFor();
-}
-
-async function send(page: Page, text: string): Promise<void> {
-  await page.getByLabel('Message', { exact: true }).fill(text);
-  await page.getByLabel('Message', { exact: true }).press('Enter');
+function signUp(url: string, name: string, viewport = DESKTOP, screenshot?: string): Promise<Page> {
+  return chat.signUp(url, name, { viewport, screenshotPath: screenshot === undefined ? undefined : resolve(SCREENSHOTS, screenshot) });
 }
 
 /** The `data-offset` of every message shown, in page order. */
@@ -174,7 +144,7 @@ describe('the room chat in Chromium, two users and a bystander', () => {
     await bob.locator('.room-link[data-room="lobby"]').waitFor();
     await bob.screenshot({ path: resolve(SCREENSHOTS, 'phone-rooms.png') });
 
-    expect(pageErrors).toEqual([]);
+    expect(chat.pageErrors).toEqual([]);
     expect(await server.stop()).toBe(0);
   });
 
@@ -187,10 +157,7 @@ describe('the room chat in Chromium, two users and a bystander', () => {
     await readUntil(ws, (f) => f.data?.text === 'Message number 120');
     await ws.close();
 
-    const context = await browser.newContext({ viewport: PHONE });
-    contexts.push(context);
-    const page = await context.newPage();
-    page.on('pageerror', (err) => pageErrors.push(`reader: ${err.message}`));
+    const page = await chat.newPage('reader', PHONE);
     await page.goto(`${server.url}/#room=long`);
     await page.getByLabel('Name', { exact: true }).fill('writer');
     await page.getByLabel('Password').fill('not the password');
@@ -209,7 +176,7 @@ describe('the room chat in Chromium, two users and a bystander', () => {
     expect(await offsets(page)).toEqual(Array.from({ length: 120 }, (_, i) => i + 1));
     expect(await page.isVisible('#older-button')).toBe(false);
 
-    expect(pageErrors).toEqual([]);
+    expect(chat.pageErrors).toEqual([]);
     expect(await server.stop()).toBe(0);
   });
 });

@@ -6,7 +6,8 @@
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
+import { ChatBrowser, joinRoom as join, sendMessage as send } from './browser-steps';
 import { cleanUpPrefixes, launchProductionPair, pairPrefixes, productionServicesAvailable, type ProductionPair } from './production-pair';
 import { removeRoomChatCopies, stopLaunchedExamples } from './room-chat';
 
@@ -22,48 +23,17 @@ const PNG = Buffer.from(
 );
 
 const prefixes = pairPrefixes();
-let browser: Browser | undefined;
-const contexts: BrowserContext[] = [];
-const pageErrors: string[] = [];
+const chat = new ChatBrowser();
 
 afterAll(async () => {
-  for (const context of contexts) await context.close();
-  await browser?.close();
+  await chat.close();
   await stopLaunchedExamples();
   removeRoomChatCopies();
   if (productionServicesAvailable(SUITE)) await cleanUpPrefixes(prefixes);
 });
 
 /** A new user in their own browser context, on the instance at `url`: opens the page and signs up. */
-async function signUp(url: string, name: string): Promise<Page> {
-  browser ??= await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
-  contexts.push(context);
-  const page = await context.newPage();
-  page.on('pageerror', (err) => pageErrors.push(`${name}: ${err.message}`));
-  await page.goto(url);
-  await page.getByLabel('Name', { exact: true }).fill(name);
-  await page.getByLabel('Password').fill(`password-${name}`);
-  await page.getByRole('button', { name: 'Sign up' }).click();
-  await page.locator('#me-name', { hasText: name }).waitFor();
-  return page;
-}
-
-/** Types a room name into "Create or join a room", presses Enter and waits for the connection. */
-async function join(page: Page, room: string): Promise<void> {
-  await page.getByLabel('Create or join a room').fill(room);
-  await page.getByLabel('Create or join a room').press('Enter');
-  await page.locator('#room-title', { hasText: `#${room}` }).waitFor();
-  await page.locator('#status[data-state="open"]').waitFor();
-}
-
-async function send(page: Page, text: string): Promise<void> {
-  await page.getByLabel('Message', { exact: true }).fill(text);
-  await page.getByLabel('Message', { exact: true }).press('Enter');
-}
+const signUp = (url: string, name: string): Promise<Page> => chat.signUp(url, name);
 
 /** What `GET /api/me` answers on the instance at `url` with the cookies of `page`'s context. */
 async function me(page: Page, url: string): Promise<{ status: number; body: unknown }> {
@@ -127,7 +97,7 @@ describeWithServices('the room chat on two instances (Redis broker, PostgreSQL s
     expect(await ada.locator('#messages li .file__name').allTextContents()).toEqual(['from-one.png']);
     expect(await ada.locator('#messages > li').evaluateAll((items) => items.map((li) => Number((li as HTMLElement).dataset.offset)))).toEqual([1, 2, 3]);
 
-    expect(pageErrors).toEqual([]);
+    expect(chat.pageErrors).toEqual([]);
     expect(await first.stop()).toBe(0);
     expect(await second.stop()).toBe(0);
   });
