@@ -182,6 +182,8 @@ export class App {
     if (this.state !== 'started') return { ready: false, status: 'starting', checks: {} };
     const checks: Record<string, boolean> = {};
     for (const found of await Promise.all(this.upgrades.running().map((r) => r.readiness?.() ?? {}))) Object.assign(checks, found);
+    const sessions = this.sessions?.reachable();
+    if (sessions !== undefined) checks.sessions = sessions;
     const ready = Object.values(checks).every(Boolean);
     return { ready, status: ready ? 'ready' : 'dependency down', checks };
   }

@@ -10,6 +10,8 @@ interface RedisClient {
   del(key: string): Promise<unknown>;
   quit(): Promise<unknown>;
   on(event: 'error', listener: (err: Error) => void): unknown;
+  on(event: 'ready', listener: () => void): unknown;
+  readonly isReady: boolean;
 }
 interface RedisModule {
   createClient(options: { url: string; socket: { reconnectStrategy: (retries: number, cause: Error) => number | Error } }): RedisClient;
@@ -29,6 +31,7 @@ export class RedisSessionStore implements SessionStore {
     private readonly keyPrefix: string,
     setting: string,
     log: (message: string, err: unknown) => void,
+    back: (message: string) => void,
   ) {
     const redis = requireDriver<RedisModule>('redis', 'redis', setting);
     // Unreachable at startup fails the start (a clear error beats an app that hangs); once connected, retry forever.
@@ -42,6 +45,16 @@ export class RedisSessionStore implements SessionStore {
       this.lastError = err.message;
       log(`Session store ${url}: ${err.message}`, err);
     });
+    // After an outage, say once that it is over (and be ready to report the next failure again).
+    this.client.on('ready', () => {
+      if (this.lastError === '') return;
+      this.lastError = '';
+      back(`Session store ${url} is back`);
+    });
+  }
+
+  reachable(): boolean {
+    return this.connected && this.client.isReady;
   }
 
   async open(): Promise<void> {

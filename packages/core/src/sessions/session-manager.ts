@@ -45,7 +45,7 @@ export class SessionManager implements SessionBackend {
     const store =
       s.kind === 'memory' ? new MemorySessionStore()
         : s.kind === 'sqlite' ? new SqliteSessionStore(s.path, where)
-          : new RedisSessionStore(s.url, s.keyPrefix, where, (message, err) => logger.error(message, err));
+          : new RedisSessionStore(s.url, s.keyPrefix, where, (message, err) => logger.error(message, err), (message) => logger.info(message));
     return new SessionManager(settings, store, where);
   }
 
@@ -61,6 +61,11 @@ export class SessionManager implements SessionBackend {
   /** Close the store. */
   close(): Promise<void> {
     return this.store.close();
+  }
+
+  /** Whether a networked store (Redis) is connected now; undefined for in-process stores, which cannot be down. */
+  reachable(): boolean | undefined {
+    return this.store.reachable?.();
   }
 
   /** The signed session id of a request's cookie, or undefined (no cookie, or tampered: then it is anonymous). */

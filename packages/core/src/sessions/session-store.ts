@@ -20,6 +20,8 @@ export interface SessionStore {
   delete(id: string): Promise<void>;
   /** Release connections and files. */
   close(): Promise<void>;
+  /** For a store behind a network connection: whether it is connected now (`/readyz`'s `sessions` check). */
+  reachable?(): boolean;
 }
 
 /** A record's data as the JSON a shared store keeps; `withExpiry` adds `expiresAt` (for stores without a column for it). */

@@ -1,10 +1,12 @@
-import { createApp, createTestClient, Get, Inject, Logger, Post, Route, Session, type SessionSettingsInput } from '@serv/core';
+import { createApp, createTestClient, Get, Inject, Logger, Post, Route, Session, type App, type SessionSettingsInput } from '@serv/core';
 import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createClient } from 'redis';
 import { newSessionId, signSessionId } from '../../src/sessions/signed-cookie';
+import { PrivateRedis } from '../../../websocket/test/helpers/redis';
+import { fetchOnce } from '../helpers/prometheus';
 import { SECRET, sessionCookie } from './helpers';
 
 @Route('/')
@@ -173,5 +175,49 @@ describe('the Redis session store', () => {
     const broken = app({ secret: SECRET, store: { kind: 'redis', url: 'redis://127.0.0.1:1', keyPrefix: prefix } });
     await expect(broken.start()).rejects.toThrow(/^settings\.sessions\.store: the session store cannot be opened: .*ECONNREFUSED/);
     await broken.close();
+  });
+});
+
+describe('/readyz with the Redis session store', () => {
+  let redis: PrivateRedis;
+  let served: App | undefined;
+  beforeAll(async () => {
+    redis = await PrivateRedis.start(); // its own redis-server on a free port, stopped and restarted below
+  });
+  afterAll(async () => {
+    await served?.close();
+    await redis.stop();
+  });
+
+  it('reports the store in its checks: 503 while Redis is down, 200 once node-redis has reconnected', async () => {
+    const waiters: Array<[RegExp, () => void]> = [];
+    const logged = (pattern: RegExp): Promise<void> => new Promise((resolve) => waiters.push([pattern, resolve]));
+    const logger = new Logger('test', 'info', (_level, line) => {
+      for (const w of [...waiters]) if (w[0].test(line)) w[1]();
+    });
+    served = createApp({ routes: [Routes], logger, settings: { sessions: { secret: SECRET, store: { kind: 'redis', url: redis.url, keyPrefix: 'readyz:' } } } });
+    const { url } = await served.listen({ host: '127.0.0.1', port: 0 });
+    expect(await fetchOnce(`${url}/readyz`)).toMatchObject({ status: 200, body: '{"status":"ready","checks":{"sessions":true}}' });
+
+    const down = logged(new RegExp(`Session store ${redis.url}: `));
+    await redis.stop();
+    await down;
+    expect(await fetchOnce(`${url}/readyz`)).toMatchObject({ status: 503, body: '{"status":"dependency down","checks":{"sessions":false}}' });
+    expect((await fetchOnce(`${url}/healthz`)).status).toBe(200);
+
+    const back = logged(new RegExp(`Session store ${redis.url} is back`));
+    await redis.restart();
+    await back;
+    expect(await fetchOnce(`${url}/readyz`)).toMatchObject({ status: 200, body: '{"status":"ready","checks":{"sessions":true}}' });
+  });
+
+  it('adds no check for the in-process stores', async () => {
+    const memory = createApp({ routes: [Routes], logger: new Logger('test', 'silent'), settings: { sessions: { secret: SECRET, store: { kind: 'memory' } } } });
+    const { url } = await memory.listen({ host: '127.0.0.1', port: 0 });
+    try {
+      expect(await fetchOnce(`${url}/readyz`)).toMatchObject({ status: 200, body: '{"status":"ready","checks":{}}' });
+    } finally {
+      await memory.close();
+    }
   });
 });
