@@ -1,9 +1,6 @@
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { WebSocket } from 'ws';
 import { fetchOnce, parseScrape, valueOf } from '../../../core/test/helpers/prometheus';
-import { cacheEnv, scaffoldEchoApp } from '../helpers/scaffold-app';
-import { assertBuilt, makeTempDir, removeTempDir, ServProcess } from '../helpers/serv-process';
+import { useEchoAppWithRoute } from '../helpers/scaffold-app';
 
 jest.setTimeout(60_000);
 
@@ -36,23 +33,10 @@ function echo(socket: WebSocket, text: string): Promise<string> {
 }
 
 describe('serv launch --workers 2: metrics', () => {
-  let dir: string;
-  let server: ServProcess | undefined;
-
-  beforeAll(assertBuilt);
-  beforeEach(async () => {
-    dir = makeTempDir();
-    await scaffoldEchoApp(dir, [['create', 'route', '--name', 'pid']]);
-    writeFileSync(join(dir, 'extensions', 'chat', 'route_pid.ts'), PID_ROUTE);
-  });
-  afterEach(async () => {
-    if (server !== undefined) await server.stop();
-    server = undefined;
-    removeTempDir(dir);
-  });
+  const app = useEchoAppWithRoute('pid', PID_ROUTE);
 
   it('answers one scrape of the port with the totals of both workers', async () => {
-    server = new ServProcess(['launch', '--port', '0', '--workers', '2'], { cwd: dir, env: cacheEnv(dir) });
+    const server = app.launch(['launch', '--port', '0', '--workers', '2']);
     const { url, port } = await server.listening();
     // Fresh connections are handed to the workers in turn: send until both answered (bounded), counting each request.
     const pids = new Set<string>();

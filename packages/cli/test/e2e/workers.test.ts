@@ -1,8 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import { get } from 'node:http';
 import { join } from 'node:path';
-import { cacheEnv, scaffoldEchoApp } from '../helpers/scaffold-app';
-import { assertBuilt, makeTempDir, removeTempDir, runServ, ServProcess } from '../helpers/serv-process';
+import { cacheEnv, useEchoAppWithRoute } from '../helpers/scaffold-app';
+import { runServ } from '../helpers/serv-process';
 
 jest.setTimeout(30_000);
 
@@ -29,23 +29,10 @@ function fetchText(url: string): Promise<string> {
 }
 
 describe('serv launch --workers', () => {
-  let dir: string;
-  let server: ServProcess | undefined;
-
-  beforeAll(assertBuilt);
-  beforeEach(async () => {
-    dir = makeTempDir();
-    await scaffoldEchoApp(dir, [['create', 'route', '--name', 'pid']]);
-    writeFileSync(join(dir, 'extensions', 'chat', 'route_pid.ts'), PID_ROUTE);
-  });
-  afterEach(async () => {
-    if (server !== undefined) await server.stop();
-    server = undefined;
-    removeTempDir(dir);
-  });
+  const app = useEchoAppWithRoute('pid', PID_ROUTE);
 
   it('serves HTTP and WebSocket connections from two processes on one port and exits 0 on SIGTERM', async () => {
-    server = new ServProcess(['launch', '--port', '0', '--workers', '2'], { cwd: dir, env: cacheEnv(dir) });
+    const server = app.launch(['launch', '--port', '0', '--workers', '2']);
     const { url, port } = await server.listening();
     const workersLine = await server.waitFor(/^2 workers \(pids (\d+), (\d+)\)$/m);
     const workerPids = new Set([workersLine[1], workersLine[2]]);
@@ -55,14 +42,14 @@ describe('serv launch --workers', () => {
     for (let i = 0; i < 20 && seen.size < 2; i += 1) seen.add(await fetchText(`${url}/pid`));
     expect(seen).toEqual(workerPids);
 
-    const reply = await runServ(['ws', `ws://127.0.0.1:${port}/ws/echo`, '--send', 'hi', '--expect', 'Echo: hi'], { cwd: dir });
+    const reply = await runServ(['ws', `ws://127.0.0.1:${port}/ws/echo`, '--send', 'hi', '--expect', 'Echo: hi'], { cwd: app.dir });
     expect(reply.code).toBe(0);
     expect(await server.stop('SIGTERM')).toEqual({ code: 0, signal: null });
   });
 
   it('prints a load error once and exits 1 when the workers cannot load the app', async () => {
-    writeFileSync(join(dir, 'serv.config.yaml'), 'extensions: [missing_one]\n');
-    const result = await runServ(['launch', '--port', '0', '--workers', '2'], { cwd: dir, env: cacheEnv(dir) });
+    writeFileSync(join(app.dir, 'serv.config.yaml'), 'extensions: [missing_one]\n');
+    const result = await runServ(['launch', '--port', '0', '--workers', '2'], { cwd: app.dir, env: cacheEnv(app.dir) });
     expect(result.code).toBe(1);
     expect(result.stderr.split('\n').filter((line) => line.includes('missing_one'))).toHaveLength(1);
   });
