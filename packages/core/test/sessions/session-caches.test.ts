@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
 import { LruCache } from '../../src/sessions/lru-cache';
 import { SqliteSessionStore } from '../../src/sessions/sqlite-store';
 import { WalStamp } from '../../src/sessions/wal-stamp';
-import { idOf, SECRET, sessionCookie } from './helpers';
+import { idOf, SECRET, sessionCookie, useTempDir } from './helpers';
 
 const run = promisify(execFile);
 const DRIVER = require.resolve('better-sqlite3');
@@ -135,16 +135,10 @@ describe('the SQLite store keeps reads only while nobody commits', () => {
 });
 
 describe('WalStamp', () => {
-  let dir: string;
-  beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'serv-wal-stamp-'));
-  });
-  afterEach(() => {
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const tmp = useTempDir('serv-wal-stamp-');
 
   it('says "unchanged" until a transaction is committed, by this process or another', async () => {
-    const file = join(dir, 'x.db');
+    const file = join(tmp.dir, 'x.db');
     const db = new Database(file);
     db.pragma('journal_mode = WAL');
     db.exec('CREATE TABLE t (v INTEGER)');
@@ -169,7 +163,7 @@ describe('WalStamp', () => {
   });
 
   it('is unavailable for a database that is not in WAL mode (nothing is kept then)', () => {
-    const file = join(dir, 'y.db');
+    const file = join(tmp.dir, 'y.db');
     const db = new Database(file);
     db.exec('CREATE TABLE t (v INTEGER)');
     try {
@@ -194,16 +188,10 @@ class Routes {
 }
 
 describe('verified cookies are remembered by their Cookie header', () => {
-  let dir: string;
-  beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'serv-session-cookies-'));
-  });
-  afterEach(() => {
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const tmp = useTempDir('serv-session-cookies-');
 
   it('answers alike for the same cookie among other cookies, in short and long headers, and forgets nothing a logout ends', async () => {
-    const file = join(dir, 'serv.db');
+    const file = join(tmp.dir, 'serv.db');
     const client = createTestClient(createApp({
       routes: [Routes], logger: new Logger('test', 'silent'), settings: { sessions: { secret: SECRET, store: { kind: 'sqlite', path: file } } },
     }));

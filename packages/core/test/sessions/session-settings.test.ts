@@ -1,8 +1,7 @@
 import { createApp, displayPath, Get, Inject, loadProject, Logger, parseServConfig, Route, Session } from '@serv/core';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SECRET } from './helpers';
+import { SECRET, useTempDir } from './helpers';
 
 const MAKE_ONE = `make one with: node -e "console.log(require('node:crypto').randomBytes(32).toString('base64url'))"`;
 
@@ -14,22 +13,16 @@ class MeRoute {
 }
 
 describe('settings.sessions', () => {
-  let dir: string;
-  beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'serv-session-settings-'));
-  });
-  afterEach(() => {
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const tmp = useTempDir('serv-session-settings-');
 
   async function startWith(sessionsYaml: string, env: NodeJS.ProcessEnv = {}): Promise<void> {
-    const file = join(dir, 'serv.config.yaml');
+    const file = join(tmp.dir, 'serv.config.yaml');
     writeFileSync(file, `settings:\n  port: 0\n  sessions:\n${sessionsYaml}`);
     const saved = process.env.SERV_SESSION_SECRET;
     if (env.SERV_SESSION_SECRET === undefined) delete process.env.SERV_SESSION_SECRET;
     else process.env.SERV_SESSION_SECRET = env.SERV_SESSION_SECRET;
     try {
-      const app = await loadProject({ cwd: dir, logger: new Logger('test', 'silent'), env });
+      const app = await loadProject({ cwd: tmp.dir, logger: new Logger('test', 'silent'), env });
       try {
         await app.start();
       } finally {
@@ -43,7 +36,7 @@ describe('settings.sessions', () => {
 
   it('refuses to start without a secret, naming the file and key and how to make one', async () => {
     await expect(startWith('    store: memory\n')).rejects.toThrow(
-      `${displayPath(join(dir, 'serv.config.yaml'))}: settings.sessions.secret is missing: sessions need a signing secret of at least 32 bytes, written there or in SERV_SESSION_SECRET; ${MAKE_ONE}`,
+      `${displayPath(join(tmp.dir, 'serv.config.yaml'))}: settings.sessions.secret is missing: sessions need a signing secret of at least 32 bytes, written there or in SERV_SESSION_SECRET; ${MAKE_ONE}`,
     );
   });
 
@@ -54,7 +47,7 @@ describe('settings.sessions', () => {
   it('refuses a secret shorter than 32 bytes without quoting it', async () => {
     const error = await startWith('    secret: hunter2\n    store: memory\n').catch((err: Error) => err);
     expect((error as Error).message).toBe(
-      `${displayPath(join(dir, 'serv.config.yaml'))}: settings.sessions.secret is 7 bytes long; a session secret must be at least 32 bytes (${MAKE_ONE})`,
+      `${displayPath(join(tmp.dir, 'serv.config.yaml'))}: settings.sessions.secret is 7 bytes long; a session secret must be at least 32 bytes (${MAKE_ONE})`,
     );
     expect((error as Error).message).not.toContain('hunter2');
     await expect(startWith(`    secret: ["${SECRET}", "short"]\n    store: memory\n`)).rejects.toThrow(
@@ -63,7 +56,7 @@ describe('settings.sessions', () => {
   });
 
   it('refuses an unknown store kind, naming the file and key', () => {
-    const file = join(dir, 'serv.config.yaml');
+    const file = join(tmp.dir, 'serv.config.yaml');
     expect(() => parseServConfig(`settings:\n  sessions:\n    secret: ${SECRET}\n    store: mongo\n`, file)).toThrow(
       `${displayPath(file)}: settings.sessions.store must be "memory", "sqlite" or "redis", got "mongo"`,
     );
@@ -76,8 +69,8 @@ describe('settings.sessions', () => {
   });
 
   it('puts the SQLite file next to serv.config.yaml by default', () => {
-    const config = parseServConfig(`settings:\n  sessions:\n    secret: ${SECRET}\n    store: sqlite\n`, join(dir, 'serv.config.yaml'));
-    expect(config.settings.sessions?.store).toEqual({ kind: 'sqlite', path: join(dir, 'data', 'serv.db') });
+    const config = parseServConfig(`settings:\n  sessions:\n    secret: ${SECRET}\n    store: sqlite\n`, join(tmp.dir, 'serv.config.yaml'));
+    expect(config.settings.sessions?.store).toEqual({ kind: 'sqlite', path: join(tmp.dir, 'data', 'serv.db') });
   });
 
   it('makes injecting Session with sessions off a startup error naming the handler', async () => {

@@ -1,13 +1,11 @@
 import { createApp, createTestClient, Get, Inject, Logger, Post, Route, Session, type App, type SessionSettingsInput } from '@serv/core';
 import Database from 'better-sqlite3';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createClient } from 'redis';
 import { newSessionId, signSessionId } from '../../src/sessions/signed-cookie';
 import { PrivateRedis } from '../../../websocket/test/helpers/redis';
 import { fetchOnce } from '../helpers/prometheus';
-import { SECRET, sessionCookie } from './helpers';
+import { SECRET, sessionCookie, useTempDir } from './helpers';
 
 @Route('/')
 class Routes {
@@ -32,16 +30,10 @@ const app = (sessions: SessionSettingsInput) =>
   createApp({ routes: [Routes], logger: new Logger('test', 'silent'), settings: { sessions } });
 
 describe('the SQLite session store', () => {
-  let dir: string;
-  beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'serv-sessions-'));
-  });
-  afterEach(() => {
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const tmp = useTempDir('serv-sessions-');
 
   it('keeps sessions across a restart of the app', async () => {
-    const store = { kind: 'sqlite' as const, path: join(dir, 'data', 'serv.db') };
+    const store = { kind: 'sqlite' as const, path: join(tmp.dir, 'data', 'serv.db') };
     const first = createTestClient(app({ secret: SECRET, store }));
     const cookie = sessionCookie(await first.post('/login')) as string;
     await first.close();
@@ -54,7 +46,7 @@ describe('the SQLite session store', () => {
   });
 
   it('expires sessions on the server: a valid cookie past its expiry is anonymous', async () => {
-    const file = join(dir, 'serv.db');
+    const file = join(tmp.dir, 'serv.db');
     const client = createTestClient(app({ secret: SECRET, store: { kind: 'sqlite', path: file }, maxAgeS: 3600 }));
     try {
       const login = await client.post('/login');
@@ -75,7 +67,7 @@ describe('the SQLite session store', () => {
   });
 
   it('rotates secrets: the first signs, every listed one verifies, a dropped one no longer does', async () => {
-    const store = { kind: 'sqlite' as const, path: join(dir, 'serv.db') };
+    const store = { kind: 'sqlite' as const, path: join(tmp.dir, 'serv.db') };
     const before = createTestClient(app({ secret: OTHER, store }));
     const oldCookie = sessionCookie(await before.post('/login')) as string;
     await before.close();
