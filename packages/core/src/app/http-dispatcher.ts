@@ -72,14 +72,12 @@ export class HttpDispatcher {
     if ('error' in target) {
       const rawPath = normalizePath((req.url ?? '/').split('?', 1)[0]);
       const bad = new RequestContext(this.app, req, res, rawPath, '', requestId);
-      bad.startedAt = startedAt;
       this.run(bad, undefined, new BadRequestError(target.error), metrics?.unmatched, startedAt);
       return;
     }
     const path = target.path;
     if (this.opsFirst && this.answerOps(req, res, path, requestId)) return;
     const ctx = new RequestContext(this.app, req, res, path, target.queryString, requestId);
-    ctx.startedAt = startedAt;
     const match = this.routes.matchHttp(req.method ?? 'GET', path);
     if (match === null) {
       if (this.answerOps(req, res, path, requestId)) return;

@@ -16,8 +16,6 @@ export class RequestContext extends BaseContext {
   response: Response | undefined;
   /** The matched route's pattern (`/users/{id:int}`), undefined when no route matched (404, 405). */
   routePath: string | undefined = undefined;
-  /** @internal `performance.now()` when the request arrived, for its log line. */
-  startedAt = 0;
   private originCache: RequestOrigin | undefined;
   private stateCache: Record<string, unknown> | undefined;
   private bodyPromise: Promise<ParsedBody> | undefined;

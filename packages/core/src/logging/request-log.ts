@@ -12,8 +12,6 @@ export interface RequestLine {
   readonly path: string;
   /** The matched route's pattern (`/users/{id:int}`), undefined when none matched. */
   readonly routePath: string | undefined;
-  /** `performance.now()` when the request arrived. */
-  readonly startedAt: number;
 }
 
 /**
