@@ -137,13 +137,15 @@ describe('rooms under serv launch', () => {
       expect(both.members.map((m) => m.meta.user).sort()).toEqual(['alice', 'bob']);
       expect(await getJson(`${atB.url}/rooms`)).toMatchObject({ rooms: ['plaza'] });
 
-      const killed = Date.now();
-      b.child.kill('SIGKILL');
-      // What bounds the drop-out: B's liveness key had at most presence_ttl_ms left when B died.
+      // What bounds the drop-out: B's liveness key, which B refreshes while it lives, never has more than
+      // presence_ttl_ms left, and nobody refreshes it once B is dead. Read just before the kill (read after it, on a
+      // slow run the key may already have expired).
       const { createClient } = await import('redis');
       const probe = createClient({ url: REDIS_URL });
       await probe.connect();
       const left = Number(await probe.pTTL(`${prefix}instance:${bob.instance}`));
+      const killed = Date.now();
+      b.child.kill('SIGKILL');
       await probe.close();
       expect(left).toBeGreaterThan(0);
       expect(left).toBeLessThanOrEqual(ttl);
