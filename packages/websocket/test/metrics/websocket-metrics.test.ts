@@ -2,6 +2,7 @@ import { createApp, Inject, Logger, Param, Post, Route, type App, type ServSetti
 import { Rooms, WebSocket, WebSocketRoute } from '@serv/websocket';
 import { WebSocket as WsClient } from 'ws';
 import { fetchOnce, parseScrape, valueOf, type Scrape } from '../../../core/test/helpers/prometheus';
+import { connectionEnds } from '../helpers/connection-ends';
 import { PrivateRedis, redisAvailable, uniquePrefix } from '../helpers/redis';
 import { tempSqlite } from '../helpers/stores';
 
@@ -72,19 +73,6 @@ async function scrape(url: string): Promise<Scrape> {
   return parseScrape((await fetchOnce(`${url}/metrics`)).body);
 }
 
-/** Resolves once `count` connections of `app` have ended (socket closed and handler settled). */
-function ends(app: App, count: number): Promise<void> {
-  return new Promise((resolve) => {
-    let left = count;
-    const off = app.on('app.websocket.end', () => {
-      if (--left === 0) {
-        off();
-        resolve();
-      }
-    });
-  });
-}
-
 describe('WebSocket metrics', () => {
   let app: App;
   afterEach(() => app.close());
@@ -120,7 +108,7 @@ describe('WebSocket metrics', () => {
     expect(open.get('serv_websocket_closes_total')?.metrics).toEqual([]);
 
     const [first, second] = clients as [Client, Client, Client];
-    const ended = ends(app, 2);
+    const ended = connectionEnds(app, 2);
     first.socket.send('close:4001');
     second.socket.close(1000);
     expect(await first.closed).toBe(4001);
@@ -133,7 +121,7 @@ describe('WebSocket metrics', () => {
     expect(valueOf(after, 'serv_websocket_messages_received_total', 'COUNTER', route)).toBe(3 * M + 1);
     expect(valueOf(after, 'serv_rooms', 'GAUGE')).toBe(1);
     expect(valueOf(after, 'serv_room_members', 'GAUGE')).toBe(1);
-    const last = ends(app, 1);
+    const last = connectionEnds(app);
     clients[2]?.socket.close(1000);
     await last;
   });

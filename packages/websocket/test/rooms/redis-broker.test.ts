@@ -1,5 +1,6 @@
 import { createApp, createTestClient, Logger, type App, type ServSettings, type TestClient, type TestSocket } from '@serv/core';
 import { Rooms, RoomsError } from '@serv/websocket';
+import { connectionEnds } from '../helpers/connection-ends';
 import { deleteKeys, PrivateRedis, REDIS_URL, redisAvailable, uniquePrefix } from '../helpers/redis';
 import { tempSqlite, type TempSqlite } from '../helpers/stores';
 import { ChatHandler, RoomsApi } from './fixtures/chat';
@@ -94,15 +95,7 @@ describeRedis('Rooms with the Redis broker, two instances', () => {
       const a2 = await a.join('subs', 'a2');
       await b.join('subs', 'b1');
       expect(await subscribers()).toBe(2); // three members, two instances
-      const gone = new Promise<void>((resolve) => {
-        let left = 2;
-        const off = a.app.on('app.websocket.end', () => {
-          if (--left === 0) {
-            off();
-            resolve();
-          }
-        });
-      });
+      const gone = connectionEnds(a.app, 2);
       await Promise.all([a1.close(), a2.close()]);
       await gone;
       // UNSUBSCRIBE went out when the last local member left; polled, since NUMSUB is answered on another connection.

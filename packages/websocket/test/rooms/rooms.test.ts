@@ -1,6 +1,7 @@
 import { createApp, createTestClient, Logger, type App, type TestClient, type TestSocket } from '@serv/core';
 import { Rooms, RoomsError } from '@serv/websocket';
 import { WebSocket as WsClient } from 'ws';
+import { connectionEnds } from '../helpers/connection-ends';
 import { BurstHandler, ChatHandler, RoomsApi } from './fixtures/chat';
 
 const silent = new Logger('test', 'silent');
@@ -20,19 +21,6 @@ describe('Rooms with the memory broker', () => {
     const ws = await client.websocket(`/chat/${room}?user=${user}`);
     expect(await ws.receiveJson()).toMatchObject({ joined: room });
     return ws;
-  }
-
-  /** Resolves once the server has finished `count` more connections (socket closed, handler done). */
-  function ended(count = 1): Promise<void> {
-    return new Promise((resolve) => {
-      let left = count;
-      const off = app.on('app.websocket.end', () => {
-        if (--left === 0) {
-          off();
-          resolve();
-        }
-      });
-    });
   }
 
   it('delivers a published envelope to every member of the room and not to another room', async () => {
@@ -78,12 +66,12 @@ describe('Rooms with the memory broker', () => {
       expect(m).toEqual({ id: expect.stringMatching(/#\d+$/), meta: expect.any(Object), instance: rooms.instance, since: expect.any(Number) });
       expect(m.since as number).toBeGreaterThanOrEqual(before - 1);
     }
-    const gone = ended();
+    const gone = connectionEnds(app);
     await bob.close();
     await gone;
     expect((await client.get('/rooms/lobby/members')).json()).toEqual({ members: [expect.objectContaining({ meta: { user: 'alice' } })], size: 1 });
     expect((await client.get('/rooms')).json()).toMatchObject({ rooms: ['lobby'] });
-    const last = ended();
+    const last = connectionEnds(app);
     await alice.close();
     await last;
     expect((await client.get('/rooms')).json()).toMatchObject({ rooms: [] });
