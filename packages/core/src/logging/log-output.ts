@@ -1,4 +1,5 @@
 import { formatError } from './format-error';
+import { LineBuffer } from './line-buffer';
 
 /** Log levels, lowest first. */
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
@@ -18,6 +19,7 @@ const LEVEL_NAME: Record<number, LineLevel> = { 20: 'debug', 30: 'info', 40: 'wa
 
 // Lines waiting to be written, flushed once per event-loop turn (and at exit): under load one write(2) carries many
 // request lines instead of one each. Warnings and errors are written at once, after whatever is pending.
+const FLUSH_BYTES = 64 * 1024;
 const pendingOutputs = new Set<LogOutput>();
 let exitHookInstalled = false;
 
@@ -31,7 +33,7 @@ function flushAll(): void {
  * name, message and error, so no JSON is parsed back.
  */
 export class LogOutput {
-  private buffered = '';
+  private readonly pending = new LineBuffer();
   private scheduled = false;
 
   constructor(
@@ -62,13 +64,36 @@ export class LogOutput {
     else this.emit(level, `${line}\n`);
   }
 
+  /**
+   * Starts a JSON line of at most `maxBytes` bytes that the caller serialises into the returned buffer, then ends
+   * with endJsonLine() (the request log's path: no string is built for the line).
+   */
+  beginJsonLine(maxBytes: number): LineBuffer {
+    const pending = this.pending;
+    if (!pending.fits(maxBytes)) {
+      this.flush();
+      pending.reserve(maxBytes);
+    }
+    pending.beginLine();
+    return pending;
+  }
+
+  /** Ends the line begun with beginJsonLine() (which wrote its newline): queued for stdout, or given to the sink. */
+  endJsonLine(level: LineLevel): void {
+    if (this.sink !== undefined) {
+      const line = this.pending.lineText();
+      this.pending.dropLine();
+      this.sink(level, line.endsWith('\n') ? line.slice(0, -1) : line);
+      return;
+    }
+    this.queued();
+  }
+
   /** Write what is pending now. */
   flush(): void {
     pendingOutputs.delete(this);
-    const text = this.buffered;
-    if (text === '') return;
-    this.buffered = '';
-    process.stdout.write(text);
+    if (this.pending.pendingBytes === 0) return;
+    process.stdout.write(this.pending.take());
   }
 
   private emit(level: LineLevel, text: string): void {
@@ -77,8 +102,18 @@ export class LogOutput {
       process.stderr.write(text);
       return;
     }
-    this.buffered += text;
-    if (this.buffered.length > 65536) {
+    const maxBytes = text.length * 3;
+    if (!this.pending.fits(maxBytes)) {
+      this.flush();
+      this.pending.reserve(maxBytes);
+    }
+    this.pending.text(text);
+    this.queued();
+  }
+
+  // Something was added: write it out at the end of this event-loop turn, or now when a lot is pending.
+  private queued(): void {
+    if (this.pending.pendingBytes > FLUSH_BYTES) {
       this.flush();
       return;
     }

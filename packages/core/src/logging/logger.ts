@@ -98,6 +98,15 @@ export class Logger {
   }
 
   /**
+   * Where the request log serialises its JSON lines itself (same destination and order as every other line), or
+   * undefined in the pretty format.
+   * @internal
+   */
+  jsonOutput(): LogOutput | undefined {
+    return this.#output.format === 'json' ? this.#output : undefined;
+  }
+
+  /**
    * Writes a line built by the caller (the request log's own fast serializer), after the level check the caller
    * made with `enabled()`: a whole JSON line (with its newline) when `format` is `json`, else the pretty message.
    * @internal

@@ -14,23 +14,38 @@ export interface RequestLine {
   readonly routePath: string | undefined;
 }
 
+// The constant parts of a JSON request line, encoded once.
+const ascii = (text: string): Buffer => Buffer.from(text, 'latin1');
+const LEVEL_TIME = ascii(`{"level":${PINO_LEVEL.info},"time":`);
+const METHOD = ascii(',"method":');
+const PATH = ascii(',"path":');
+const ROUTE = ascii(',"route":');
+const STATUS = ascii(',"status":');
+const DURATION = ascii(',"durationMs":');
+const BYTES = ascii(',"bytes":');
+const CLIENT = ascii(',"client":');
+const NULL = ascii('null');
+const END = ascii('}\n');
+/** Room for the constant parts and the numbers of a line, beyond the head and the escaped strings. */
+const FIXED_BYTES = 256;
+
 /**
- * One info line per HTTP request (and the request ids they carry). The JSON line is written by hand, in pino's
- * shape (`level`, `time`, `pid`, `hostname`, `name`, `msg`, then the fields), because it runs once per request and a
- * generic serializer costs several times more; every other line goes through pino.
+ * One info line per HTTP request (and the request ids they carry). The JSON line is serialised by hand, in pino's
+ * shape (`level`, `time`, `pid`, `hostname`, `name`, `msg`, then the fields), straight into the output's bytes,
+ * because it runs once per request and a generic serializer costs several times more; every other line goes
+ * through pino.
  */
 export class RequestLog {
   /** Paths whose requests are not logged (health checks, metrics scrapes); exact paths, add to it before start. */
   readonly excludedPaths = new Set<string>();
-  private readonly jsonHead: string;
-  /** Route patterns as JSON strings: a route table is small and fixed, so each is encoded once. */
-  private readonly routeJsonCache = new Map<string, string>();
+  /** `,"pid":…,"hostname":…,"name":…,"msg":"request","reqId":` as UTF-8. */
+  private readonly jsonHead: Buffer;
 
   constructor(
     private readonly logger: Logger,
     private readonly trust: ProxyTrust,
   ) {
-    this.jsonHead = `,"pid":${process.pid},"hostname":${JSON.stringify(hostname())},"name":${JSON.stringify(logger.name)},"msg":"request","reqId":`;
+    this.jsonHead = Buffer.from(`,"pid":${process.pid},"hostname":${JSON.stringify(hostname())},"name":${JSON.stringify(logger.name)},"msg":"request","reqId":`);
   }
 
   /** The id of `req`: its `x-request-id` when it came from a trusted proxy and looks sane, else a fresh one. */
@@ -55,33 +70,38 @@ export class RequestLog {
    */
   line(req: IncomingMessage, line: RequestLine, status: number, bytes: number | null, elapsedMs: number): void {
     if (this.excludedPaths.has(line.path) || !this.logger.enabled('info')) return;
-    const durationMs = Math.round(elapsedMs * 1000) / 1000;
     const client = this.trust.clientAddress(req);
-    if (this.logger.format === 'json') {
-      this.logger.writeBuilt(
-        'info',
-        // The method needs no escaping: Node's parser accepts only token characters there.
-        `{"level":${PINO_LEVEL.info},"time":${Date.now()}${this.jsonHead}${jsonString(line.requestId)},"method":"${line.method}"` +
-          `,"path":${jsonString(line.path)},"route":${line.routePath === undefined ? 'null' : this.routeJson(line.routePath)},"status":${status}` +
-          `,"durationMs":${durationMs},"bytes":${bytes},"client":${jsonString(client)}}\n`,
-      );
+    const output = this.logger.jsonOutput();
+    if (output === undefined) {
+      const size = bytes === null ? '' : ` ${bytes}B`;
+      this.logger.writeBuilt('info', `${line.method} ${line.path} ${status} ${elapsedMs.toFixed(1)}ms${size} ${client} id=${line.requestId}`);
       return;
     }
-    const size = bytes === null ? '' : ` ${bytes}B`;
-    this.logger.writeBuilt('info', `${line.method} ${line.path} ${status} ${durationMs.toFixed(1)}ms${size} ${client} id=${line.requestId}`);
+    const route = line.routePath;
+    const strings = line.requestId.length + line.method.length + line.path.length + (route === undefined ? 0 : route.length) + client.length;
+    const out = output.beginJsonLine(FIXED_BYTES + this.jsonHead.length + 6 * strings);
+    out.bytes(LEVEL_TIME);
+    out.integer(Date.now());
+    out.bytes(this.jsonHead);
+    out.jsonString(line.requestId);
+    out.bytes(METHOD);
+    out.jsonString(line.method);
+    out.bytes(PATH);
+    out.jsonString(line.path);
+    out.bytes(ROUTE);
+    if (route === undefined) out.bytes(NULL);
+    else out.jsonString(route);
+    out.bytes(STATUS);
+    out.integer(status);
+    out.bytes(DURATION);
+    out.milliseconds(elapsedMs);
+    out.bytes(BYTES);
+    // A content-length set by hand could be anything; the line stays valid JSON whatever it is.
+    if (bytes !== null && Number.isSafeInteger(bytes) && bytes >= 0) out.integer(bytes);
+    else out.bytes(NULL);
+    out.bytes(CLIENT);
+    out.jsonString(client);
+    out.bytes(END);
+    output.endJsonLine('info');
   }
-
-  private routeJson(route: string): string {
-    let json = this.routeJsonCache.get(route);
-    if (json === undefined) this.routeJsonCache.set(route, (json = jsonString(route)));
-    return json;
-  }
-}
-
-// Anything that needs escaping (quotes, backslashes, controls, non-ASCII) goes through JSON.stringify; the rest is
-// quoted as is.
-const NEEDS_ESCAPE = /["\\\u0000-\u001f\u007f-\uffff]/;
-
-function jsonString(value: string): string {
-  return NEEDS_ESCAPE.test(value) ? JSON.stringify(value) : `"${value}"`;
 }
