@@ -10,6 +10,8 @@ const os = require('node:os');
 
 const live = new Set();
 const TAIL_LINES = 40;
+/** Characters of output kept once keepRawOutput() was called. */
+const RAW_TAIL_CHARS = 8192;
 /** How long an exited child's pipes may take to deliver its last output before the exit is reported anyway. */
 const OUTPUT_GRACE_MS = 1000;
 
@@ -51,6 +53,8 @@ class BenchProcess {
   constructor(name, argv, options) {
     this.name = name;
     this.tail = [];
+    /** Once set (see keepRawOutput), output is kept as raw text, not split into lines. */
+    this.rawOutput = null;
     this.lineWaiters = new Set();
     this.exited = null;
     const wrapped = wrapCommand(argv, options);
@@ -90,6 +94,10 @@ class BenchProcess {
       let pending = '';
       stream.setEncoding('utf8');
       stream.on('data', (chunk) => {
+        if (this.rawOutput !== null) {
+          this.rawOutput = (this.rawOutput + chunk).slice(-RAW_TAIL_CHARS);
+          return;
+        }
         pending += chunk;
         let newline = pending.indexOf('\n');
         while (newline !== -1) {
@@ -117,8 +125,19 @@ class BenchProcess {
     for (const waiter of this.lineWaiters) waiter.onLine(line);
   }
 
+  /**
+   * From now on keep only the end of the output, unsplit: a server logging a line per request under load would
+   * otherwise have this process split and scan every line, taking CPU from the processes being measured.
+   * waitForLine() sees no later lines.
+   */
+  keepRawOutput() {
+    this.rawOutput ??= '';
+  }
+
   /** The child's recent output for error messages: from its first error line when there is one, else the last lines. */
   tailText(lines = 12) {
+    if (this.rawOutput) this.tail.push(...this.rawOutput.split('\n'));
+    this.rawOutput &&= '';
     const first = this.tail.findIndex((line) => /error/i.test(line));
     if (this.tail.length === 0) return '(no output on stdout or stderr)';
     return (first === -1 ? this.tail.slice(-lines) : this.tail.slice(first, first + lines)).join('\n');

@@ -134,6 +134,10 @@ const HTTP_SERVERS = {
     id: 'fastify', label: 'fastify', kind: 'baseline', unavailable: () => null,
     command: () => ({ argv: [process.execPath, ...HTTP_V8_FLAGS, path.join(P.SERVERS_DIR, 'fastify-http.js')], cwd: P.BENCH_DIR }),
   },
+  'fastify-logger': {
+    id: 'fastify-logger', label: 'fastify, logger on (reference)', kind: 'reference', unavailable: () => null,
+    command: () => ({ argv: [process.execPath, ...HTTP_V8_FLAGS, path.join(P.SERVERS_DIR, 'fastify-http.js'), '--logger'], cwd: P.BENCH_DIR }),
+  },
   serv: {
     id: 'serv', label: 'Serv route class', kind: 'serv',
     unavailable: () => missingFile(P.CLI_REGISTER, 'the CLI TypeScript loader is not built: run `npm run build`')
@@ -177,6 +181,7 @@ async function startServer(spec, options = {}) {
   });
   try {
     const match = await child.waitForLine(LISTENING, options.startTimeoutMs || START_TIMEOUT_MS, 'its "listening on http://HOST:PORT" line');
+    child.keepRawOutput();
     // `pid` is the process that serves (CPU and memory are read there); `child` the one launched (and stopped).
     return { spec, child, port: Number(match[2]), pid: servingPid(child.pid) };
   } catch (error) {

@@ -1,13 +1,15 @@
 'use strict';
 /**
  * Baseline HTTP server on fastify, set up the way fastify's own benchmarks are (logger off, a response schema so
- * fast-json-stringify serialises): `GET /users/:id` answers `{"id":N,"name":"user-N"}`.
+ * fast-json-stringify serialises): `GET /users/:id` answers `{"id":N,"name":"user-N"}`. With `--logger`, fastify's
+ * logger is on at its defaults (pino JSON on stdout, a line when a request arrives and one when it is answered), for
+ * reference beside Serv, which logs a line per request by default.
  * Prints `Bench listening on http://HOST:PORT`.
  */
 
 const Fastify = require('fastify');
 
-const app = Fastify({ logger: false });
+const app = Fastify({ logger: process.argv.includes('--logger') });
 const schema = {
   response: {
     200: { type: 'object', properties: { id: { type: 'integer' }, name: { type: 'string' } } },
