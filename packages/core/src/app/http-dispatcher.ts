@@ -1,4 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+// Imported rather than read from the global: `globalThis.performance` is a getter, which optimised code calls (through
+// a generic global load) on every use, twice per request.
+import { performance } from 'node:perf_hooks';
 import type { ServSettings } from '../config/serv-settings';
 import { BadRequestError, MethodNotAllowedError, NotFoundError } from '../errors/http-errors';
 import { answerWithServerError } from '../http/error-response';

@@ -1,3 +1,6 @@
+// Imported rather than read from the global: `globalThis.Buffer` is a getter, which optimised code calls (through a
+// generic global load) on every response.
+import { Buffer } from 'node:buffer';
 import type { ServerResponse } from 'node:http';
 
 /** The content type of a plain string answer. */

@@ -65,12 +65,15 @@ describe('compilePath', () => {
     expect(p.match('/users/-1')).toBeNull();
     expect(p.match('/users/1.5')).toBeNull();
     expect(p.match('/users/abc')).toBeNull();
+    expect(p.match('/users/9007199254740993')).toEqual({ id: Number('9007199254740993') });
+    expect(p.match('/users/123456789012345678901')).toEqual({ id: Number('123456789012345678901') });
   });
 
   it('matches {rest:path} across segments, also in the middle of a path', () => {
     expect(compilePath('/files/{rest:path}', where).match('/files/a/b/c.txt')).toEqual({ rest: 'a/b/c.txt' });
     expect(compilePath('/files/{rest:path}/raw', where).match('/files/a/b/raw')).toEqual({ rest: 'a/b' });
     expect(compilePath('/files/{rest:path}', where).match('/files')).toBeNull();
+    expect(compilePath('/files/{rest:path}', where).match('/files/a\nb')).toBeNull();
   });
 
   it('matches parameters inside a segment', () => {
