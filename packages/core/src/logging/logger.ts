@@ -29,6 +29,8 @@ export function defaultLogFormat(): LogFormat {
 export class Logger {
   readonly #pino: PinoLogger;
   readonly #output: LogOutput;
+  /** Whether info lines are written, kept with the level: the request log asks once per request. */
+  #infoEnabled: boolean;
 
   constructor(
     readonly name = 'serv',
@@ -48,6 +50,7 @@ export class Logger {
     };
     (stream as unknown as Record<symbol, boolean>)[pino.symbols.needsMetadataGsym] = true;
     this.#pino = pino({ name, level }, stream);
+    this.#infoEnabled = this.#pino.isLevelEnabled('info');
   }
 
   /** The lowest level written; assigning changes it for this logger only. */
@@ -57,6 +60,7 @@ export class Logger {
 
   set level(level: LogLevel) {
     this.#pino.level = level;
+    this.#infoEnabled = this.#pino.isLevelEnabled('info');
   }
 
   /** `pretty` or `json`. */
@@ -71,7 +75,7 @@ export class Logger {
 
   /** Whether a line of this level would be written (guard costly messages with it). */
   enabled(level: LineLevel): boolean {
-    return this.#pino.isLevelEnabled(level);
+    return level === 'info' ? this.#infoEnabled : this.#pino.isLevelEnabled(level);
   }
 
   debug(message: string): void {

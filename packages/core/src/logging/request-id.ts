@@ -5,9 +5,9 @@ import { randomBytes } from 'node:crypto';
 const PREFIX = randomBytes(5).toString('base64url');
 let counter = 0;
 
-/** A fresh request id, e.g. `q3Xk9Aw-1f`. */
+/** A fresh request id, e.g. `q3Xk9Aw-31` (decimal: V8 turns a small integer into text far faster than in base 36). */
 export function nextRequestId(): string {
-  return `${PREFIX}-${(++counter).toString(36)}`;
+  return `${PREFIX}-${++counter}`;
 }
 
 /** Whether an incoming `x-request-id` may be kept: 1 to 128 visible ASCII characters (no spaces, no controls). */

@@ -69,7 +69,7 @@ export class RequestLog {
    * spares reading them back from the response (unless its path is excluded or info is off).
    */
   line(req: IncomingMessage, line: RequestLine, status: number, bytes: number | null, elapsedMs: number): void {
-    if (this.excludedPaths.has(line.path) || !this.logger.enabled('info')) return;
+    if (!this.logger.enabled('info') || this.excludedPaths.has(line.path)) return;
     const client = this.trust.clientAddress(req);
     const output = this.logger.jsonOutput();
     if (output === undefined) {
