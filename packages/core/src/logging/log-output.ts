@@ -69,13 +69,9 @@ export class LogOutput {
    * with endJsonLine() (the request log's path: no string is built for the line).
    */
   beginJsonLine(maxBytes: number): LineBuffer {
-    const pending = this.pending;
-    if (!pending.fits(maxBytes)) {
-      this.flush();
-      pending.reserve(maxBytes);
-    }
-    pending.beginLine();
-    return pending;
+    this.makeRoom(maxBytes);
+    this.pending.beginLine();
+    return this.pending;
   }
 
   /** Ends the line begun with beginJsonLine() (which wrote its newline): queued for stdout, or given to the sink. */
@@ -102,13 +98,16 @@ export class LogOutput {
       process.stderr.write(text);
       return;
     }
-    const maxBytes = text.length * 3;
-    if (!this.pending.fits(maxBytes)) {
-      this.flush();
-      this.pending.reserve(maxBytes);
-    }
+    this.makeRoom(text.length * 3);
     this.pending.text(text);
     this.queued();
+  }
+
+  // Room for `maxBytes` more: what is pending is written out first when they do not fit.
+  private makeRoom(maxBytes: number): void {
+    if (this.pending.fits(maxBytes)) return;
+    this.flush();
+    this.pending.reserve(maxBytes);
   }
 
   // Something was added: write it out at the end of this event-loop turn, or now when a lot is pending.
