@@ -69,18 +69,19 @@ export class HttpDispatcher {
       return;
     }
     const startedAt = performance.now();
-    const requestId = this.requestLog.idOf(req);
+    const requestSeq = this.requestLog.seqOf(req);
+    const requestId = this.requestLog.idFor(req, requestSeq);
     const metrics = this.metrics;
     const target = parseRequestTarget(req.url ?? '/');
     if ('error' in target) {
       const rawPath = normalizePath((req.url ?? '/').split('?', 1)[0]);
-      const bad = new RequestContext(this.app, req, res, rawPath, '', requestId);
+      const bad = new RequestContext(this.app, req, res, rawPath, '', requestId, requestSeq);
       this.run(bad, undefined, new BadRequestError(target.error), metrics?.unmatched, startedAt);
       return;
     }
     const path = target.path;
     if (this.opsFirst && this.answerOps(req, res, path, requestId)) return;
-    const ctx = new RequestContext(this.app, req, res, path, target.queryString, requestId);
+    const ctx = new RequestContext(this.app, req, res, path, target.queryString, requestId, requestSeq);
     const match = this.routes.matchHttp(req.method ?? 'GET', path);
     if (match === null) {
       if (this.answerOps(req, res, path, requestId)) return;

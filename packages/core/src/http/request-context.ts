@@ -31,6 +31,8 @@ export class RequestContext extends BaseContext {
     queryString: string,
     /** See `BaseContext.requestId`. */
     readonly requestId = '',
+    /** The counter `requestId` was made from, 0 when it came from a trusted proxy (the request log writes it as digits). */
+    readonly requestSeq = 0,
   ) {
     super(app, path, queryString);
   }

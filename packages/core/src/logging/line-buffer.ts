@@ -8,6 +8,8 @@ const DOT = 0x2e;
 /** Integers below this are written with 32-bit arithmetic (see integer()). */
 const SMALL_LIMIT = 1e9;
 const SMALL_DIGITS = 9;
+/** Constants up to this many bytes are copied by a loop, longer ones by TypedArray.prototype.set (see bytes()). */
+const SHORT_BYTES = 8;
 
 /**
  * Log output waiting to be written, as bytes. The request log serialises its JSON lines straight into it, ASCII byte
@@ -64,14 +66,19 @@ export class LineBuffer {
   bytes(data: Uint8Array): void {
     const chunk = this.chunk;
     let end = this.end;
-    // A loop beats TypedArray.prototype.set's call overhead for the short constants of a line.
-    if (data.length > 32) {
+    // A loop beats TypedArray.prototype.set's call overhead for the shortest constants of a line.
+    if (data.length > SHORT_BYTES) {
       chunk.set(data, end);
       this.end = end + data.length;
       return;
     }
     for (let i = 0; i < data.length; i++) chunk[end++] = data[i] as number;
     this.end = end;
+  }
+
+  /** Appends one byte (an ASCII character's code). */
+  byte(code: number): void {
+    this.chunk[this.end++] = code;
   }
 
   /** Appends `text` as UTF-8 (room for 3 bytes per UTF-16 unit must have been checked). */
@@ -113,22 +120,13 @@ export class LineBuffer {
 
   // A value below SMALL_LIMIT, in as many digits as it takes.
   private small(value: number): void {
-    let digits = 1;
-    for (let rest = value; rest >= 10; rest = (rest / 10) | 0) digits++;
-    this.padded(value, digits);
+    this.padded(value, digitCount(value));
   }
 
   // `value`'s last `digits` digits, with leading zeros.
   private padded(value: number, digits: number): void {
-    const chunk = this.chunk;
-    let at = this.end + digits;
-    this.end = at;
-    let rest = value | 0;
-    for (let i = 0; i < digits; i++) {
-      const next = (rest / 10) | 0;
-      chunk[--at] = ZERO + rest - next * 10;
-      rest = next;
-    }
+    putDigits(this.chunk, this.end, value, digits);
+    this.end += digits;
   }
 
   /**
@@ -154,4 +152,30 @@ export class LineBuffer {
       fraction -= digit * scale;
     }
   }
+}
+
+/** "00", "01", … "99" as ASCII: numbers are written two digits per division. */
+const DIGIT_PAIRS = Buffer.from(Array.from({ length: 100 }, (_, i) => String(i).padStart(2, '0')).join(''), 'latin1');
+
+/** How many decimal digits a non-negative integer below SMALL_LIMIT has. */
+function digitCount(value: number): number {
+  if (value < 1e4) return value < 10 ? 1 : value < 100 ? 2 : value < 1000 ? 3 : 4;
+  return value < 1e5 ? 5 : value < 1e6 ? 6 : value < 1e7 ? 7 : value < 1e8 ? 8 : 9;
+}
+
+/**
+ * Writes the last `digits` digits of the non-negative integer `value` (below 2^31) into `target` at `at`, with leading
+ * zeros.
+ */
+export function putDigits(target: Uint8Array, at: number, value: number, digits: number): void {
+  let end = at + digits;
+  let rest = value | 0;
+  while (end - at >= 2) {
+    const next = (rest / 100) | 0;
+    const pair = (rest - next * 100) * 2;
+    target[--end] = DIGIT_PAIRS[pair + 1] as number;
+    target[--end] = DIGIT_PAIRS[pair] as number;
+    rest = next;
+  }
+  if (end > at) target[at] = ZERO + (rest % 10);
 }

@@ -1,13 +1,21 @@
 import { randomBytes } from 'node:crypto';
 
-// A per-process random prefix and a counter: unique across workers and restarts for all practical purposes, and a
-// string concatenation per request rather than a random draw.
-const PREFIX = randomBytes(5).toString('base64url');
+/**
+ * What every generated request id starts with: a per-process random prefix and a dash. With the counter after it the
+ * ids are unique across workers and restarts for all practical purposes, at the cost of a counter increment rather
+ * than a random draw per request.
+ */
+export const REQUEST_ID_PREFIX = `${randomBytes(5).toString('base64url')}-`;
 let counter = 0;
 
-/** A fresh request id, e.g. `q3Xk9Aw-31` (decimal: V8 turns a small integer into text far faster than in base 36). */
-export function nextRequestId(): string {
-  return `${PREFIX}-${++counter}`;
+/** The next request counter (1, 2, …): the id it stands for is `requestIdOf(seq)`. */
+export function nextRequestSeq(): number {
+  return ++counter;
+}
+
+/** The id of counter `seq`, e.g. `q3Xk9Aw-31` (decimal: V8 turns a small integer into text far faster than in base 36). */
+export function requestIdOf(seq: number): string {
+  return `${REQUEST_ID_PREFIX}${seq}`;
 }
 
 /** Whether an incoming `x-request-id` may be kept: 1 to 128 visible ASCII characters (no spaces, no controls). */

@@ -19,7 +19,9 @@ describe('LineBuffer', () => {
   });
 
   it('writes integers in decimal, up to the largest safe integer', () => {
-    const samples = [0, 7, 10, 99, 100, 999_999_999, 1_000_000_000, 1_000_000_007, 1_796_173_808_914, Number.MAX_SAFE_INTEGER];
+    // Every digit count, at both ends (numbers are written two digits at a time, in two parts past nine digits).
+    const edges = Array.from({ length: 16 }, (_, k) => [10 ** k, 10 ** k - 1, 10 ** k + 7]).flat();
+    const samples = [...edges, 42, 1_000_000_007, 1_796_173_808_914, Number.MAX_SAFE_INTEGER];
     for (const value of samples) expect(written((b) => b.integer(value))).toBe(String(value));
   });
 

@@ -3,7 +3,7 @@ import { request } from 'node:http';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createApp, createTestClient, FileResponse, Get, Inject, Logger, Route, RequestContext, type App, type ServSettings } from '@serv/core';
+import { createApp, createTestClient, FileResponse, Get, HttpError, Inject, Logger, Param, Route, RequestContext, type App, type ServSettings } from '@serv/core';
 
 @Route('/users/{id:int}')
 class UserRoute {
@@ -12,13 +12,33 @@ class UserRoute {
   }
 }
 
+/** Answers 200 for `/status/200`, else the status asked for, as an error. */
+@Route('/status/{code:int}')
+class StatusRoute {
+  @Get() get(@Param('code') code: number) {
+    if (code !== 200) throw new HttpError(code);
+    return 'ok';
+  }
+}
+
 const ID = /^[\w-]+-[0-9a-z]+$/;
+
+/** Sends `requests` (raw HTTP/1.1, the last one with `Connection: close`) on one connection; resolves with all replies. */
+function onOneConnection(port: number, requests: string): Promise<string> {
+  return new Promise<string>((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1', () => socket.end(requests));
+    let text = '';
+    socket.on('data', (chunk: Buffer) => (text += chunk.toString()));
+    socket.on('end', () => resolve(text));
+    socket.on('error', reject);
+  });
+}
 
 /** An app logging JSON lines into `lines`, whose requests are counted until `settled(n)`. */
 function jsonApp(settings: Partial<ServSettings> = {}): { app: App; lines: string[]; levels: string[] } {
   const lines: string[] = [];
   const levels: string[] = [];
-  const app = createApp({ routes: [UserRoute], settings, logger: new Logger('serv', 'debug', (level, line) => (levels.push(level), lines.push(line)), 'json') });
+  const app = createApp({ routes: [UserRoute, StatusRoute], settings, logger: new Logger('serv', 'debug', (level, line) => (levels.push(level), lines.push(line)), 'json') });
   return { app, lines, levels };
 }
 
@@ -47,17 +67,84 @@ describe('the request log line (JSON format)', () => {
     const { port } = await app.listen({ host: '127.0.0.1', port: 0 });
     try {
       // Sent raw, as a client may: quotes and a backslash in the request target.
-      const reply = await new Promise<string>((resolve, reject) => {
-        const socket = connect(port, '127.0.0.1', () => socket.end('GET /a"b\\c HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'));
-        let text = '';
-        socket.on('data', (chunk: Buffer) => (text += chunk.toString()));
-        socket.on('end', () => resolve(text));
-        socket.on('error', reject);
-      });
+      const reply = await onOneConnection(port, 'GET /a"b\\c HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
       expect(reply).toMatch(/^HTTP\/1\.1 404 /);
       expect(JSON.parse(lines[0] as string)).toMatchObject({ path: '/a"b\\c', status: 404 });
     } finally {
       await app.close();
+    }
+  });
+
+  it('writes each line right while routes, methods, statuses, ids and clients change from one line to the next', async () => {
+    // Parts of the line are kept encoded between lines (per route and status, per client): every change must show.
+    const { app, lines } = jsonApp({ trustProxy: ['loopback'] });
+    const client = createTestClient(app);
+    try {
+      const sent: Array<[string, string, Record<string, string>]> = [
+        ['GET', '/users/1', {}],
+        ['GET', '/nope', { 'x-forwarded-for': '203.0.113.1' }],
+        ['POST', '/users/1', { 'x-forwarded-for': '203.0.113.2', 'x-request-id': 'edge-1' }],
+        ['GET', '/users/2', { 'x-forwarded-for': '203.0.113.2' }],
+        ['GET', '/users/3', { 'x-forwarded-for': '203.0.113.1', 'x-request-id': 'edge-"2"' }],
+        ['GET', '/nope', {}],
+        ['GET', '/status/200', {}],
+        ['GET', '/status/409', {}],
+        ['GET', '/status/200', {}],
+      ];
+      const expected: Array<Record<string, unknown>> = [];
+      const times: Array<[number, number]> = [];
+      for (const [method, path, headers] of sent) {
+        const before = Date.now();
+        const reply = await client.request(method, path, { headers });
+        times.push([before, Date.now()]);
+        expected.push({
+          reqId: reply.headers['x-request-id'], method, path, status: reply.status, bytes: reply.body.length,
+          route: path.startsWith('/status/') ? '/status/{code:int}' : reply.status === 200 ? '/users/{id:int}' : null, client: headers['x-forwarded-for'] ?? '127.0.0.1',
+        });
+      }
+      expect(expected.map((e) => e.status)).toEqual([200, 404, 405, 200, 200, 404, 200, 409, 200]);
+      expect(expected.map((e) => e.reqId)).toEqual(['', '', 'edge-1', '', 'edge-"2"', '', '', '', ''].map((id) => id || expect.stringMatching(ID)));
+      const parsed = lines.map((l) => JSON.parse(l) as { time: number });
+      expect(parsed).toEqual(expected.map((e) => expect.objectContaining(e)));
+      parsed.forEach(({ time }, i) => {
+        const [before, after] = times[i] as [number, number];
+        expect(time >= before && time <= after).toBe(true);
+      });
+    } finally {
+      await client.close();
+    }
+  });
+
+  it('writes the client of each request on a kept-alive connection, behind a trusted proxy or not', async () => {
+    for (const trusted of [true, false]) {
+      const { app, lines } = jsonApp(trusted ? { trustProxy: ['loopback'] } : {});
+      const { port } = await app.listen({ host: '127.0.0.1', port: 0 });
+      try {
+        const request = (forwardedFor: string, last = false) =>
+          `GET /users/1 HTTP/1.1\r\nHost: x\r\nX-Forwarded-For: ${forwardedFor}\r\n${last ? 'Connection: close\r\n' : ''}\r\n`;
+        const replies = await onOneConnection(port, request('203.0.113.1') + request('203.0.113.2') + request('203.0.113.1', true));
+        expect(replies.match(/HTTP\/1\.1 200 /g)).toHaveLength(3);
+        const clients = lines.map((l) => (JSON.parse(l) as { client: string }).client);
+        expect(clients).toEqual(trusted ? ['203.0.113.1', '203.0.113.2', '203.0.113.1'] : ['127.0.0.1', '127.0.0.1', '127.0.0.1']);
+      } finally {
+        await app.close();
+      }
+    }
+  });
+
+  it('writes the time right even from a clock outside the 13-digit milliseconds of 2001 to 2286', async () => {
+    const { app, lines } = jsonApp();
+    const client = createTestClient(app);
+    const clock = jest.spyOn(Date, 'now');
+    try {
+      for (const time of [1_796_000_000_000, 999_999_999_999, 0, 10_000_000_000_000, 1_796_000_000_001]) {
+        clock.mockReturnValue(time);
+        await client.get('/users/1');
+        expect(JSON.parse(lines.at(-1) as string)).toMatchObject({ time, msg: 'request', status: 200 });
+      }
+    } finally {
+      clock.mockRestore();
+      await client.close();
     }
   });
 

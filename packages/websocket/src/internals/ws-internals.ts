@@ -1,5 +1,6 @@
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
+import { ProxyTrust } from '@serv/core';
 import { WebSocket as WsWebSocket } from 'ws';
 import { CloseCode } from '../connection/close-codes';
 
@@ -15,8 +16,8 @@ import { CloseCode } from '../connection/close-codes';
  *   error's documented `code` string (`WS_ERR_INVALID_UTF8`…).
  * - `ws` Receiver `_fragmented`, `_state`, `_bufferedBytes`: whether a message is half received, for
  *   `message_timeout_ms`; there is no public twin, so when the fields are missing the message timeout is off.
- * - Node `socket._handle.getpeername()`: the peer address without `remoteAddress`, which caches a `_peername`
- *   object per socket for its whole life; public twin: `remoteAddress` / `remotePort`.
+ * - Node `socket._handle.getpeername()` (through `ProxyTrust.peerOfSocket`): the peer address without
+ *   `remoteAddress`, which adds a `_peername` property to each socket; public twin: `remoteAddress` / `remotePort`.
  */
 
 /** The `ws` minor version the private fields were verified against; package.json pins `ws` to it (`~8.23.0`). */
@@ -137,18 +138,9 @@ export function closeCodeOfWsError(err: Error): number {
   return CloseCode.ABNORMAL;
 }
 
-/**
- * The peer's address and port, read from the socket's handle rather than `socket.remoteAddress` (which caches a
- * `_peername` object on every socket for its whole life). TLS sockets proxy `getpeername` to the TCP handle.
- */
+/** The peer's address and port: from the socket's handle (see `ProxyTrust.peerOfSocket`), else the public getters. */
 export function peerAddress(socket: Duplex): { address?: string; port?: number } {
-  if (fallbackReason === null) {
-    const handle = (socket as { _handle?: { getpeername?(out: object): number } | null })._handle;
-    if (handle !== undefined && handle !== null && typeof handle.getpeername === 'function') {
-      const out: { address?: string; port?: number } = {};
-      if (handle.getpeername(out) === 0) return out;
-    }
-  }
+  if (fallbackReason === null) return ProxyTrust.peerOfSocket(socket);
   const net = socket as Partial<Socket>;
   return { address: net.remoteAddress, port: net.remotePort };
 }
