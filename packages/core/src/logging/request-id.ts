@@ -15,7 +15,12 @@ export function nextRequestSeq(): number {
 
 /** The id of counter `seq`, e.g. `q3Xk9Aw-31` (decimal: V8 turns a small integer into text far faster than in base 36). */
 export function requestIdOf(seq: number): string {
-  return `${REQUEST_ID_PREFIX}${seq}`;
+  const id = `${REQUEST_ID_PREFIX}${seq}`;
+  // Reading a character flattens the concatenation into one string now. Node checks every response header value
+  // with a regular expression, and on a concatenated string V8 runs it through a slow runtime call: flattening first
+  // saves about 300 CPU instructions per request (callgrind; 900 in a loop of ids alone).
+  void id.charCodeAt(0);
+  return id;
 }
 
 /** Whether an incoming `x-request-id` may be kept: 1 to 128 visible ASCII characters (no spaces, no controls). */
