@@ -107,7 +107,7 @@ export class RequestLog {
    * spares reading them back from the response (unless its path is excluded or info is off).
    */
   line(req: IncomingMessage, line: RequestLine, status: number, bytes: number | null, elapsedMs: number): void {
-    if (!this.logger.enabled('info') || this.excludedPaths.has(line.path)) return;
+    if (!this.logger.enabled('info') || (this.excludedPaths.size !== 0 && this.excludedPaths.has(line.path))) return;
     const output = this.logger.jsonOutput();
     if (output === undefined) {
       const client = this.trust.clientAddress(req);
