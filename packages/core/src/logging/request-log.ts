@@ -160,7 +160,7 @@ export class RequestLog {
   // `,"method":"GET","route":"/users/{id:int}","status":200,"path":` encoded, kept per status, method and route.
   private routePart(status: number, method: string, route: string | undefined): Buffer {
     if (status === this.lastStatus && method === this.lastMethod && route === this.lastRoute) return this.lastRoutePart;
-    const key = `${status} ${method} ${route ?? ''}`;
+    const key = route === undefined ? `${status} ${method}` : `${status} ${method} ${route}`;
     let part = this.routeParts.get(key);
     if (part === undefined) {
       part = Buffer.from(`,"method":${JSON.stringify(method)},"route":${route === undefined ? 'null' : JSON.stringify(route)},"status":${status},"path":`);
