@@ -193,8 +193,10 @@ describe('debug mode errors', () => {
 
 describe('app isolation', () => {
   it('gives each app its own singletons', async () => {
-    const a = createTestClient(createApp({ routes: [SharedRoute, UserRoute] }));
-    const b = createTestClient(createApp({ routes: [SharedRoute] }));
+    // Request lines would go to the test output: these apps only need to answer.
+    const quiet = { logLevel: 'warn' } as const;
+    const a = createTestClient(createApp({ routes: [SharedRoute, UserRoute], settings: quiet }));
+    const b = createTestClient(createApp({ routes: [SharedRoute], settings: quiet }));
     try {
       expect((await a.get('/shared')).status).toBe(200);
       expect((await b.get('/shared')).status).toBe(200);
