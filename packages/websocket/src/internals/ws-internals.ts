@@ -17,7 +17,8 @@ import { CloseCode } from '../connection/close-codes';
  * - `ws` Receiver `_fragmented`, `_state`, `_bufferedBytes`: whether a message is half received, for
  *   `message_timeout_ms`; there is no public twin, so when the fields are missing the message timeout is off.
  * - Node `socket._handle.getpeername()` (through `ProxyTrust.peerOfSocket`): the peer address without
- *   `remoteAddress`, which adds a `_peername` property to each socket; public twin: `remoteAddress` / `remotePort`.
+ *   `remoteAddress`, which keeps a `_peername` object per socket for its whole life; public twin: `remoteAddress` /
+ *   `remotePort`.
  */
 
 /** The `ws` minor version the private fields were verified against; package.json pins `ws` to it (`~8.23.0`). */
