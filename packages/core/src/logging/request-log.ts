@@ -39,7 +39,8 @@ const MAX_ROUTE_PARTS = 1024;
  * shape (`level`, `time`, `pid`, `hostname`, `name`, `msg`, then the fields), straight into the output's bytes,
  * because it runs once per request and a generic serializer costs several times more; every other line goes
  * through pino. What repeats from line to line is kept encoded: the head (its time digits rewritten when the
- * millisecond changes), the `method`/`route`/`status` part of each route, and the `client` part of the last client.
+ * millisecond changes), the `method`/`route`/`status` part of each route, and the `client` part of each connection
+ * (of the last client seen, behind a trusted proxy).
  */
 export class RequestLog {
   /** Paths whose requests are not logged (health checks, metrics scrapes); exact paths, add to it before start. */
