@@ -138,6 +138,10 @@ const HTTP_SERVERS = {
     id: 'fastify-logger', label: 'fastify, logger on (reference)', kind: 'reference', unavailable: () => null,
     command: () => ({ argv: [process.execPath, ...HTTP_V8_FLAGS, path.join(P.SERVERS_DIR, 'fastify-http.js'), '--logger'], cwd: P.BENCH_DIR }),
   },
+  'node-http-contract': {
+    id: 'node-http-contract', label: 'bare node:http + request id header and JSON line (reference)', kind: 'reference', unavailable: () => null,
+    command: () => ({ argv: [process.execPath, ...HTTP_V8_FLAGS, path.join(P.SERVERS_DIR, 'node-http-contract.js')], cwd: P.BENCH_DIR }),
+  },
   serv: {
     id: 'serv', label: 'Serv route class', kind: 'serv',
     unavailable: () => missingFile(P.CLI_REGISTER, 'the CLI TypeScript loader is not built: run `npm run build`')

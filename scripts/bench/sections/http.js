@@ -21,7 +21,7 @@ function httpSpecs(opts) {
   const launchDefault = defaultSemiSpaceMb() ?? 'default';
   const serv = { ...withSemiSpace(base, launchDefault), id: 'serv', kind: 'serv', label: base.label };
   const sweep = opts.semiSpaces.map((mb) => ({ ...withSemiSpace(base, mb), kind: 'serv-variant' }));
-  return [HTTP_SERVERS['node-http'], HTTP_SERVERS.fastify, HTTP_SERVERS['fastify-logger'], serv, ...sweep];
+  return [HTTP_SERVERS['node-http'], HTTP_SERVERS.fastify, HTTP_SERVERS['fastify-logger'], HTTP_SERVERS['node-http-contract'], serv, ...sweep];
 }
 const TARGETS = { fastify: 1.0, 'node-http': 0.9 };
 const EXPECTED = { id: 42, name: 'user-42' };
@@ -124,9 +124,10 @@ async function runHttp(opts, log) {
     }
   }
   if (byId.fastify.status === 'ok' && byId['node-http'].status === 'ok') byId.fastify.ratios = { 'node-http': byId.fastify.reqPerSec / byId['node-http'].reqPerSec };
-  const logging = byId['fastify-logger'];
-  if (logging.status === 'ok' && byId.fastify.status === 'ok' && byId['node-http'].status === 'ok') {
-    logging.ratios = { 'node-http': logging.reqPerSec / byId['node-http'].reqPerSec, fastify: logging.reqPerSec / byId.fastify.reqPerSec };
+  for (const reference of rows.filter((r) => r.kind === 'reference')) {
+    if (reference.status === 'ok' && byId.fastify.status === 'ok' && byId['node-http'].status === 'ok') {
+      reference.ratios = { 'node-http': reference.reqPerSec / byId['node-http'].reqPerSec, fastify: reference.reqPerSec / byId.fastify.reqPerSec };
+    }
   }
   return { id: 'http', title: 'HTTP', rows, markdown: render(rows, opts), targets: targets(serv) };
 }
@@ -144,7 +145,7 @@ function render(rows, opts) {
       r.serverId === 'node-http' ? 'baseline' : ratio(ratios['node-http']), r.serverId === 'fastify' ? 'baseline' : ratios.fastify !== undefined ? ratio(ratios.fastify) : '',
       r.cpuRatios ? `${ratio(r.cpuRatios['node-http'])}, ${ratio(r.cpuRatios.fastify)}` : '', target];
   });
-  const note = `autocannon, ${opts.httpConnections} connections, no pipelining, ${opts.rounds} interleaved round(s) of ${opts.durationMs / 1000} s${opts.quick ? '' : ' each after a 1 s warm-up'}, median round reported; GET /users/42 answering {"id":42,"name":"user-42"} (checked before the run); latency has autocannon's 1 ms resolution; fastify with a response schema and its logger off, as in its own benchmarks (the reference row has the logger on at its defaults, two lines per request, where Serv writes one by default); the Serv route class runs with the young generation \`serv launch\` gives a server by default (\`--max-semi-space-size=${defaultSemiSpaceMb() ?? 'Node default'}\`), the baselines with Node's; every server runs with \`node ${HTTP_V8_FLAGS.join(' ')}\` (V8's idle-time GC otherwise slows whichever server it hits by ~20 % for good; see docs/benchmarks.md).`;
+  const note = `autocannon, ${opts.httpConnections} connections, no pipelining, ${opts.rounds} interleaved round(s) of ${opts.durationMs / 1000} s${opts.quick ? '' : ' each after a 1 s warm-up'}, median round reported; GET /users/42 answering {"id":42,"name":"user-42"} (checked before the run); latency has autocannon's 1 ms resolution; fastify with a response schema and its logger off, as in its own benchmarks (the fastify reference row has the logger on at its defaults, two lines per request, where Serv writes one by default); the node:http reference row adds to bare node:http only what api.md's Operations contract adds to every request, an \`x-request-id\` header and one JSON line, with no framework: the floor under any framework on node:http that keeps the contract; the Serv route class runs with the young generation \`serv launch\` gives a server by default (\`--max-semi-space-size=${defaultSemiSpaceMb() ?? 'Node default'}\`), the baselines with Node's; every server runs with \`node ${HTTP_V8_FLAGS.join(' ')}\` (V8's idle-time GC otherwise slows whichever server it hits by ~20 % for good; see docs/benchmarks.md).`;
   return `${note}\n\n${markdownTable(headers, body)}${problemNotes(rows)}`;
 }
 
