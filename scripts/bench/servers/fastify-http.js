@@ -3,7 +3,8 @@
  * Baseline HTTP server on fastify, set up the way fastify's own benchmarks are (logger off, a response schema so
  * fast-json-stringify serialises): `GET /users/:id` answers `{"id":N,"name":"user-N"}`. With `--logger`, fastify's
  * logger is on at its defaults (pino JSON on stdout, a line when a request arrives and one when it is answered), for
- * reference beside Serv, which logs a line per request by default.
+ * reference beside Serv, which logs a line per request by default. With `--extra-routes=N`, N more parameterised routes
+ * (`/items0/:id` …) are declared before it, as in an app with many routes.
  * Prints `Bench listening on http://HOST:PORT`.
  */
 
@@ -15,6 +16,11 @@ const schema = {
     200: { type: 'object', properties: { id: { type: 'integer' }, name: { type: 'string' } } },
   },
 };
+const extraArg = process.argv.find((arg) => arg.startsWith('--extra-routes='));
+const extraRoutes = extraArg === undefined ? 0 : Number(extraArg.slice('--extra-routes='.length));
+for (let i = 0; i < extraRoutes; i++) {
+  app.get(`/items${i}/:id`, { schema }, async (request) => ({ id: Number(request.params.id), name: `item-${i}` }));
+}
 app.get('/users/:id', { schema }, async (request) => {
   const id = Number(request.params.id);
   return { id, name: `user-${id}` };

@@ -2,10 +2,11 @@
  * The Serv side of the HTTP benchmark: a route class with a constructor-injected service and an `{id:int}` path
  * parameter, written exactly as a user would against the public API. Run through the CLI's TypeScript loader:
  * `node -r packages/cli/dist/register.js scripts/bench/servers/serv-http.ts`.
- * Prints `Serv listening on http://HOST:PORT`.
+ * With `--extra-routes=N`, N more parameterised route classes (`/items0/{id:int}` …) are declared before it, as in an
+ * app with many routes. Prints `Serv listening on http://HOST:PORT`.
  */
 import 'reflect-metadata';
-import { Route, Get, Param, createApp } from '@serv/core';
+import { Route, Get, Param, createApp, type Constructor } from '@serv/core';
 
 /** The injected service: what a real app would back with a store. */
 export class UserService {
@@ -27,8 +28,22 @@ export class UserRoute {
   }
 }
 
+/** `GET /items<i>/{id:int}`: one of the routes of a larger app, declared before UserRoute. */
+function itemRoute(i: number): Constructor {
+  @Route(`/items${i}/{id:int}`)
+  class ItemRoute {
+    @Get()
+    get(@Param('id') id: number): { id: number; name: string } {
+      return { id, name: `item-${i}` };
+    }
+  }
+  return ItemRoute;
+}
+
 async function main(): Promise<void> {
-  const app = createApp({ routes: [UserRoute] });
+  const extraArg = process.argv.find((arg) => arg.startsWith('--extra-routes='));
+  const extraRoutes = extraArg === undefined ? 0 : Number(extraArg.slice('--extra-routes='.length));
+  const app = createApp({ routes: [...Array.from({ length: extraRoutes }, (_, i) => itemRoute(i)), UserRoute] });
   const { port } = await app.listen({ host: '127.0.0.1', port: 0 });
   // The bench stops this process with SIGTERM; Node's default action for it is all the shutdown needed here.
   console.log(`Serv listening on http://127.0.0.1:${port}`);

@@ -120,7 +120,10 @@ function segmentMatcher(
   before: readonly string[],
   rest: string,
 ): PathPattern['match'] {
+  const first = before[0] as string;
   return (p) => {
+    // Most paths a pattern is tried on differ in their first literal: answer those before allocating anything.
+    if (!p.startsWith(first)) return null;
     const params = Object.create(null) as Record<string, string | number>;
     let pos = 0;
     for (let i = 0; i < names.length; i++) {

@@ -2,6 +2,7 @@ import { RouteDefinitionError } from '../errors/serv-error';
 import type { HttpMethod } from '../metadata/store';
 import { HTTP_METHODS } from '../metadata/store';
 import { getProtocol } from '../protocol/registry';
+import { RouteIndex } from './route-index';
 import { describeTarget, type RouteInfo, type RouteRecord } from './route-record';
 
 /** The result of matching an HTTP request. */
@@ -19,8 +20,8 @@ const shapeOf = (path: string): string => path.replace(/\{([^}:]*)(:?[^}]*)\}/g,
 export class RouteTable {
   private readonly records: RouteRecord[] = [];
   private readonly staticHttp = new Map<string, RouteRecord[]>();
-  private readonly dynamicHttp: RouteRecord[] = [];
-  private readonly protocol = new Map<string, RouteRecord[]>();
+  private readonly dynamicHttp = new RouteIndex();
+  private readonly protocol = new Map<string, RouteIndex>();
 
   /** Add a route; the same method and path declared twice is an error naming both sources. */
   add(record: RouteRecord): void {
@@ -38,15 +39,18 @@ export class RouteTable {
     }
     this.records.push(record);
     if (record.kind !== 'http') {
-      const list = this.protocol.get(record.kind) ?? [];
-      list.push(record);
-      this.protocol.set(record.kind, list);
+      let index = this.protocol.get(record.kind);
+      if (index === undefined) {
+        index = new RouteIndex();
+        this.protocol.set(record.kind, index);
+      }
+      index.add(record);
     } else if (record.pattern.isStatic) {
       const list = this.staticHttp.get(record.path) ?? [];
       list.push(record);
       this.staticHttp.set(record.path, list);
     } else {
-      this.dynamicHttp.push(record);
+      this.dynamicHttp.add(record);
     }
   }
 
@@ -69,7 +73,7 @@ export class RouteTable {
       if (hit !== undefined) return { route: hit, params: Object.create(null) as Record<string, string | number> };
       allowed = collect(statics, allowed);
     }
-    for (const route of this.dynamicHttp) {
+    for (const route of this.dynamicHttp.candidates(path)) {
       const params = route.pattern.match(path);
       if (params === null) continue;
       if (accepts(route, method)) return { route, params };
@@ -81,9 +85,9 @@ export class RouteTable {
 
   /** Match a protocol route (first registered wins). */
   matchProtocol(kind: string, path: string): ProtocolMatch {
-    const list = this.protocol.get(kind);
-    if (list === undefined) return null;
-    for (const route of list) {
+    const index = this.protocol.get(kind);
+    if (index === undefined) return null;
+    for (const route of index.candidates(path)) {
       const params = route.pattern.match(path);
       if (params !== null) return { route, params };
     }
