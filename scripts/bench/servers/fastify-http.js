@@ -18,6 +18,7 @@ const schema = {
 };
 const extraArg = process.argv.find((arg) => arg.startsWith('--extra-routes='));
 const extraRoutes = extraArg === undefined ? 0 : Number(extraArg.slice('--extra-routes='.length));
+if (!Number.isSafeInteger(extraRoutes) || extraRoutes < 0) throw new Error(`${extraArg}: give a whole number of routes, e.g. --extra-routes=100`);
 for (let i = 0; i < extraRoutes; i++) {
   app.get(`/items${i}/:id`, { schema }, async (request) => ({ id: Number(request.params.id), name: `item-${i}` }));
 }

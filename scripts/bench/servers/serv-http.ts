@@ -43,6 +43,7 @@ function itemRoute(i: number): Constructor {
 async function main(): Promise<void> {
   const extraArg = process.argv.find((arg) => arg.startsWith('--extra-routes='));
   const extraRoutes = extraArg === undefined ? 0 : Number(extraArg.slice('--extra-routes='.length));
+  if (!Number.isSafeInteger(extraRoutes) || extraRoutes < 0) throw new Error(`${extraArg}: give a whole number of routes, e.g. --extra-routes=100`);
   const app = createApp({ routes: [...Array.from({ length: extraRoutes }, (_, i) => itemRoute(i)), UserRoute] });
   const { port } = await app.listen({ host: '127.0.0.1', port: 0 });
   // The bench stops this process with SIGTERM; Node's default action for it is all the shutdown needed here.
