@@ -218,6 +218,18 @@ export class Connection implements InboxOwner, OutboxOwner, RawSocketOwner {
     this.inbox.push(data, isBinary);
   }
 
+  /**
+   * A ping: the peer is alive; answer with a pong carrying its data (RFC 6455 5.5.2). A peer that pings without reading
+   * the pongs grows the send backlog like any unread message, so past `maxBufferedBytes` it is closed with 1013.
+   */
+  ping(data: Buffer): void {
+    const raw = this.outbox.raw;
+    if (raw === null || (this.word & S.STATE_MASK) !== S.OPEN) return;
+    this.word |= S.PEER_SEEN;
+    raw.pong(data);
+    if (raw.bufferedAmount > this.options.maxBufferedBytes) this.overflowed('Send buffer limit exceeded');
+  }
+
   /** A pong: the peer is alive. */
   pong(): void {
     this.word |= S.PEER_SEEN;

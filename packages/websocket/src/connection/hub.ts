@@ -205,6 +205,9 @@ export class WebSocketHub {
         WebSocket: OwnedRawSocket,
         noServer: true,
         clientTracking: false,
+        // Connections answer pings themselves (Connection.ping): ws's automatic pong keeps a closure and its context
+        // on every socket (~100 bytes per idle connection).
+        autoPong: false,
         maxPayload: maxPayloadBytes,
         perMessageDeflate: this.#perMessageDeflate,
         handleProtocols: chooseSubprotocol,

@@ -3,6 +3,8 @@ import { WebSocket as WsWebSocket, type Server } from 'ws';
 /** What a raw `ws` socket reports to the Serv connection that owns it. */
 export interface RawSocketOwner {
   message(data: Buffer, isBinary: boolean): void;
+  /** A ping from the peer: the owner answers it (the hub's servers run `ws` with `autoPong: false`). */
+  ping(data: Buffer): void;
   pong(): void;
   rawError(error: Error): void;
   rawClose(code: number, reason: Buffer): void;
@@ -11,7 +13,7 @@ export interface RawSocketOwner {
 /**
  * The `ws` socket class the hub's servers construct (`WebSocket` server option). A declared `owner` field keeps the
  * back-reference in-object (adding a property later would grow every socket's property store), and `emit` hands the
- * four events a connection needs (message, pong, error, close) straight to the owner: no listener per socket, so an
+ * five events a connection needs (message, ping, pong, error, close) straight to the owner: no listener per socket, so an
  * idle connection carries no listener table (280 bytes of heap per connection less, docs/performance.md), and a
  * message skips `EventEmitter`'s dispatch. Listeners added by anyone else
  * still run, after the owner.
@@ -27,6 +29,9 @@ export class OwnedRawSocket extends WsWebSocket {
       switch (event) {
         case 'message':
           owner.message(a as Buffer, b as boolean);
+          break;
+        case 'ping':
+          owner.ping(a as Buffer);
           break;
         case 'pong':
           owner.pong();

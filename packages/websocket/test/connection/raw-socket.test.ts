@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import type { WebSocket } from '../../src/connection';
 import type { OwnedRawSocket } from '../../src/connection/raw-socket';
 import { connectionOf } from '../../src/connection/websocket';
-import { captureRoute, Harness } from './harness';
+import { captureRoute, deferred, Harness, rawHandshake } from './harness';
 
 /** The `ws` socket under a Serv connection. */
 function rawOf(ws: WebSocket): OwnedRawSocket {
@@ -58,5 +58,43 @@ describe('the raw socket under a connection', () => {
     await ponged;
     expect(seen).toEqual(['listener one', 'pong']);
     await ws.close();
+  });
+
+  it('answers a ping with a pong carrying the same data, and keeps the connection', async () => {
+    const { ws, client } = await open();
+    // Answered by the connection, not by ws's automatic pong (which keeps a closure on every socket).
+    expect((rawOf(ws) as unknown as { _autoPongComplete?: unknown })._autoPongComplete).toBeUndefined();
+    const data = Buffer.from('are you there?');
+    const ponged = once(client.raw, 'pong') as Promise<[Buffer]>;
+    client.raw.ping(data);
+    expect((await ponged)[0]).toEqual(data);
+    client.send('still open');
+    expect(await ws.receive()).toBe('still open');
+    await ws.close();
+  });
+
+  it('closes with 1013 a peer that floods pings without reading the pongs', async () => {
+    harness = await Harness.start();
+    const ended = deferred<{ code: number | null; reason: string | null }>();
+    const onClose = (ws: WebSocket) => ended.resolve({ code: ws.closeCode, reason: ws.closeReason });
+    route = captureRoute(harness, '/flood', { maxBufferedBytes: 64 * 1024 }, { onClose });
+    const accepted = route.next().then((ws) => ws.accept());
+    const socket = await harness.tcp();
+    await rawHandshake(socket, '/flood'); // reads nothing from here on
+    await accepted;
+    // 500 masked pings of 125 bytes per write (mask 0: the payload goes as is); the pongs pile up on the server
+    // until its backlog passes maxBufferedBytes, beyond what the kernel's socket buffers hold.
+    const ping = Buffer.concat([Buffer.from([0x89, 0x80 | 125, 0, 0, 0, 0]), Buffer.alloc(125, 0x70)]);
+    const batch = Buffer.concat(Array.from({ length: 500 }, () => ping));
+    let done = false;
+    void ended.promise.then(() => (done = true));
+    socket.on('error', () => undefined); // the server drops the connection while pings are still being written
+    const event = (name: string) => new Promise<void>((resolve) => socket.once(name, () => resolve())); // once() rejects on 'error'
+    const gone = event('close');
+    while (!done && !socket.destroyed) {
+      if (!socket.write(batch)) await Promise.race([event('drain'), ended.promise, gone]);
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    expect(await ended.promise).toEqual({ code: 1013, reason: 'Send buffer limit exceeded' });
   });
 });
