@@ -21,7 +21,7 @@ function renderSweep(sections, opts) {
   const cells = [];
   for (const row of wsRows) if (!cells.some((c) => cellLabel(c) === cellLabel(row))) cells.push(row);
   const ids = ['serv', ...opts.semiSpaces.map((mb) => `serv@${mb}`)];
-  const headers = ['Serv run with', ...cells.map((c) => `echo ${cellLabel(c)}`), 'worst echo cell', 'HTTP vs fastify', 'RSS / idle conn vs bare ws', 'RSS / idle conn after 6 s idle', 'RSS under 500 × 16 KiB load'];
+  const headers = ['Serv run with', ...cells.map((c) => `echo ${cellLabel(c)}`), 'worst echo cell', 'HTTP vs fastify', 'RSS / idle conn vs bare ws', 'RSS / conn right after the handshakes', 'RSS under 500 × 16 KiB load'];
   const body = ids.map((id) => {
     const echo = cells.map((cell) => wsRows.find((r) => r.serverId === id && cellLabel(r) === cellLabel(cell)));
     const ratios = echo.map((r) => (r && r.equivRatio !== undefined ? r.equivRatio : null));
@@ -36,7 +36,7 @@ function renderSweep(sections, opts) {
       known.length === 0 ? '—' : ratio(Math.min(...known)),
       httpRow && httpRow.ratios ? ratio(httpRow.ratios.fastify) : '—',
       idleRow && idleRow.rssRatio !== undefined ? `${bytes(idleRow.rssPerConn)} (${ratio(idleRow.rssRatio)})` : '—',
-      idleRow && typeof idleRow.settledRssPerConn === 'number' ? bytes(idleRow.settledRssPerConn) : '—',
+      idleRow && typeof idleRow.burstRssPerConn === 'number' ? bytes(idleRow.burstRssPerConn) : '—',
       loadRow ? bytes(loadRow.rssUnderLoad) : '—',
     ];
   });
