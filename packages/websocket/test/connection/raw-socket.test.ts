@@ -60,6 +60,22 @@ describe('the raw socket under a connection', () => {
     await ws.close();
   });
 
+  it('shares one empty extension table among sockets that negotiated no extension', async () => {
+    const { ws, client } = await open();
+    const secondServer = route.next();
+    const secondClient = harness.connect('/ws');
+    const second = await secondServer;
+    await second.accept();
+    await secondClient;
+    const tableOf = (socket: WebSocket) => (rawOf(socket) as unknown as { _extensions: object })._extensions;
+    expect(tableOf(second)).toBe(tableOf(ws));
+    expect(Object.isFrozen(tableOf(ws))).toBe(true);
+    expect(rawOf(ws).extensions).toBe('');
+    client.send('after');
+    expect(await ws.receive()).toBe('after');
+    await Promise.all([ws.close(), second.close()]);
+  });
+
   it('answers a ping with a pong carrying the same data, and keeps the connection', async () => {
     const { ws, client } = await open();
     // Answered by the connection, not by ws's automatic pong (which keeps a closure on every socket).
