@@ -12,7 +12,7 @@ import { Inbox, type InboxOwner } from './inbox';
 import type { ResolvedWebSocketOptions } from './options';
 import { failed, Outbox, RESOLVED, type OutboxOwner } from './outbox';
 import { PendingHandshake } from './pending-handshake';
-import { RepeatedString } from './request-info';
+import { keptHeaderText, RepeatedString } from './request-info';
 import { listenToRawSocket, type OwnedRawSocket, type RawSocketOwner, type RawSocketServer } from './raw-socket';
 import { WebSocket } from './websocket';
 import { UNCOUNTED, type WebSocketRouteCounters } from '../metrics/route-counters';
@@ -47,7 +47,7 @@ export class Connection implements InboxOwner, OutboxOwner, RawSocketOwner {
   word = S.CONNECTING | S.PEER_SEEN;
   closeCode: number | null = null;
   closeReason: string | null = null;
-  /** Handshake headers as "name\nvalue\n…" (one flat string instead of Node's array of small strings), parsed on first use. */
+  /** Handshake headers as "name\nvalue\n…" (see keptHeaderText), parsed on first use. */
   headers: string | Record<string, string>;
   readonly host: string;
   /** The request path, as sent (not percent-decoded), split from the query once. */
@@ -86,7 +86,7 @@ export class Connection implements InboxOwner, OutboxOwner, RawSocketOwner {
     public hooks: WebSocketHandlerHooks | undefined,
     origin?: WebSocketOrigin,
   ) {
-    this.headers = req.rawHeaders.join('\n');
+    this.headers = keptHeaderText(req.rawHeaders);
     this.path = paths.share(path);
     const client = origin?.client ?? peerAddress(socket); // the app's resolved client, else the handle's peer
     this.host = hosts.share(('host' in client ? client.host : client.address) ?? '');

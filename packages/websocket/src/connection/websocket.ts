@@ -62,7 +62,10 @@ export class WebSocket {
     return parseQuery(this.#c.queryString);
   }
 
-  /** Handshake request headers with lower-cased names; repeated headers are joined with ", " ("; " for Cookie). */
+  /**
+   * Handshake request headers with lower-cased names; repeated headers are joined with ", " ("; " for Cookie).
+   * `connection`, `upgrade`, `sec-websocket-key` and `sec-websocket-version` only carried the handshake and are not kept.
+   */
   get headers(): Readonly<Record<string, string>> {
     const c = this.#c;
     const headers = c.headers;
