@@ -84,6 +84,7 @@ async function measureServer(spec, count, opts, addresses) {
       rssPerConn: n > 0 ? (idle.rss - before.rss) / n : null,
       burstRssPerConn: n > 0 ? (burst.rss - before.rss) / n : null,
       heapPerConn: n > 0 ? (idle.heapUsed - before.heapUsed) / n : null,
+      heapCommittedPerConn: n > 0 ? (idle.heapTotal - before.heapTotal) / n : null,
       externalPerConn: n > 0 ? (idle.external - before.external) / n : null,
     };
   } finally {
@@ -140,14 +141,14 @@ async function runIdle(opts, log) {
 
 function render(rows, count, limit, addresses, opts) {
   const idleFor = `${SETTLE_MS / 1000} s`;
-  const headers = ['server', 'connections', 'held (probe answered)', 'open time s', `RSS / conn after ${idleFor} idle`, 'heap / conn', 'external / conn', 'RSS after',
+  const headers = ['server', 'connections', 'held (probe answered)', 'open time s', `RSS / conn after ${idleFor} idle`, 'heap / conn', 'heap committed / conn', 'external / conn', 'RSS after',
     'young generation: before → right after the handshakes → idle', 'RSS / conn right after the handshakes',
     'ratio RSS to equivalent bare ws', 'ratio heap to equivalent bare ws', 'ratio RSS to raw bare ws', 'ratio heap to raw bare ws', 'target'];
   const body = rows.map((r) => {
     if (r.status !== 'ok' && r.opened === undefined) return [r.server, count, `${r.status} (see below)`, ...Array(headers.length - 4).fill(''), r.kind === 'serv' ? 'FAIL' : ''];
     const equiv = (value) => (r.serverId === EQUIV_BASE ? 'baseline' : r.serverId === RAW_BASE ? '' : ratio(value));
     const raw = (value) => (r.serverId === RAW_BASE ? 'baseline' : ratio(value));
-    return [r.server, `${r.opened}/${r.requested}`, `${r.held}/${r.requested}`, num(r.openSeconds, 1), bytes(r.rssPerConn), bytes(r.heapPerConn), bytes(r.externalPerConn),
+    return [r.server, `${r.opened}/${r.requested}`, `${r.held}/${r.requested}`, num(r.openSeconds, 1), bytes(r.rssPerConn), bytes(r.heapPerConn), bytes(r.heapCommittedPerConn), bytes(r.externalPerConn),
       bytes(r.rssAfter), `${bytes(r.newSpaceBefore)} → ${bytes(r.newSpaceBurst)} → ${bytes(r.newSpaceAfter)}`, bytes(r.burstRssPerConn),
       equiv(r.rssRatio), equiv(r.heapRatio), raw(r.rawRssRatio), raw(r.rawHeapRatio),
       r.kind === 'serv' ? `${verdict(r.pass)} (RSS ≤ ${TARGET_RSS_RATIO}× equivalent)` : ''];
