@@ -6,7 +6,8 @@ import type { ClientAddress } from './proxy-trust';
 import { parseCookies } from './cookies';
 import { parseQuery, type QueryValues } from './query';
 
-const EMPTY: Record<string, never> = Object.freeze(Object.create(null)) as Record<string, never>;
+/** The params and settings of a context that has none (shared, frozen). */
+export const EMPTY: Record<string, never> = Object.freeze(Object.create(null)) as Record<string, never>;
 
 /**
  * What every request and every WebSocket connection shares: the app, path, query, headers,
@@ -14,7 +15,11 @@ const EMPTY: Record<string, never> = Object.freeze(Object.create(null)) as Recor
  */
 export abstract class BaseContext {
   /** Path parameters of the matched route (`{id:int}` values are numbers). */
-  params: Record<string, string | number> = EMPTY;
+  abstract params: Record<string, string | number>;
+  /** The request path without the query string. */
+  abstract readonly path: string;
+  /** The raw query string without `?`. */
+  abstract readonly queryString: string;
   /** Merged router and route settings (`@Settings()`). */
   settings: Record<string, unknown> = EMPTY;
   private queryCache: QueryValues | undefined;
@@ -22,13 +27,7 @@ export abstract class BaseContext {
   private child: DependencyContainer | undefined;
   private sessionValue: Session | undefined;
 
-  constructor(
-    readonly app: App,
-    /** The request path without the query string. */
-    readonly path: string,
-    /** The raw query string without `?`. */
-    readonly queryString: string,
-  ) {}
+  constructor(readonly app: App) {}
 
   /** Query values by name (the last one wins for repeated names). */
   get query(): QueryValues {

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { DependencyContainer } from 'tsyringe';
 import type { App } from '../app/app';
-import { BaseContext } from './base-context';
+import { BaseContext, EMPTY } from './base-context';
 import { parseBody, readRawBody, type ParsedBody } from './body';
 import { own } from './own';
 import type { ClientAddress, RequestOrigin } from './proxy-trust';
@@ -12,6 +12,7 @@ import type { Response } from './responses';
  * Middleware may read or replace `response` after `await next()`.
  */
 export class RequestContext extends BaseContext {
+  params: Record<string, string | number> = EMPTY;
   /** The response the handler produced; set before outer middleware resume. */
   response: Response | undefined;
   /** The matched route's pattern (`/users/{id:int}`), undefined when no route matched (404, 405). */
@@ -27,14 +28,16 @@ export class RequestContext extends BaseContext {
     readonly req: IncomingMessage,
     /** Node's response object, for the rare handler that writes itself. */
     readonly res: ServerResponse,
-    path: string,
-    queryString: string,
+    /** The request path without the query string. */
+    readonly path: string,
+    /** The raw query string without `?`. */
+    readonly queryString: string,
     /** See `BaseContext.requestId`. */
     readonly requestId = '',
     /** The counter `requestId` was made from, 0 when it came from a trusted proxy (the request log writes it as digits). */
     readonly requestSeq = 0,
   ) {
-    super(app, path, queryString);
+    super(app);
   }
 
   get client(): ClientAddress {

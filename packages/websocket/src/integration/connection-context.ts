@@ -6,14 +6,29 @@ import { connectionOf, WebSocket } from '../connection/websocket';
  * child container (created on first use) holding the `WebSocket`. Plain-function handlers get it as `ctx`.
  */
 export class ConnectionContext extends BaseContext {
-  /** The matched route's pattern (`/chat/{room}`), for the close log line. */
-  routePath = '';
   constructor(
     app: App,
     /** The connection. */
     readonly ws: WebSocket,
   ) {
-    super(app, ws.path, ws.queryString);
+    super(app);
+  }
+
+  // Path, query and params are read from the connection rather than kept twice (one field each per idle connection).
+  get path(): string {
+    return this.ws.path;
+  }
+
+  get queryString(): string {
+    return this.ws.queryString;
+  }
+
+  get params(): Record<string, string | number> {
+    return this.ws.params as Record<string, string | number>;
+  }
+
+  set params(params: Record<string, string | number>) {
+    this.ws.params = params;
   }
 
   get requestId(): string {

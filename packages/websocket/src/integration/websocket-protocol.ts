@@ -40,7 +40,7 @@ function attach(app: App): ProtocolRuntime {
     onEnd(ws, info) {
       const c = ws._scope as ConnectionContext | undefined;
       ws._scope = undefined;
-      if (c !== undefined) logClose(app, ws, c, info);
+      if (c !== undefined) logClose(app, ws, info);
       if (c !== undefined) void c.dispose().catch((err: unknown) => app.logger.error('Disposing the connection container failed', err));
       if (app.hasListeners(END)) {
         app.emit(END, { app, ws, ctx: c, ...info }).catch((err: unknown) => app.logger.error(`${END} listener failed`, err));
@@ -74,9 +74,7 @@ function attach(app: App): ProtocolRuntime {
           // Not an async function, and called right away: nothing of this closure outlives the call.
           const c = new ConnectionContext(app, ws);
           ws._scope = c;
-          c.params = params;
           c.settings = route.settings;
-          c.routePath = route.path;
           if (app.hasListeners(BEGIN)) return app.emit(BEGIN, { app, ws, ctx: c }).then(() => invoke(c) as Promise<void>);
           return invoke(c) as Promise<void> | void;
         },
@@ -101,12 +99,12 @@ function originOf(app: App, req: IncomingMessage): WebSocketOrigin {
 }
 
 /** The info line of a finished connection (unless its path is excluded from the request log). */
-function logClose(app: App, ws: WebSocket, c: ConnectionContext, info: WebSocketEndInfo): void {
+function logClose(app: App, ws: WebSocket, info: WebSocketEndInfo): void {
   if (app.requestLog.excludedPaths.has(ws.path) || !app.logger.enabled('info')) return;
   app.logger.log('info', 'websocket closed', {
     reqId: ws.requestId,
     path: ws.path,
-    route: c.routePath,
+    route: connectionOf(ws).counters.route,
     code: info.code,
     reason: info.reason,
     durationMs: info.durationMs,
