@@ -23,6 +23,8 @@ export const SOCKET_GONE = 8;
 export const HANDLER_DONE = 16;
 /** Heartbeat: the peer showed activity (a message or a pong) since the last ping. */
 export const PEER_SEEN = 32;
+/** Not a state: the client used TLS (directly, or as a trusted proxy says), kept here rather than in a field of its own. */
+export const SECURE = 64;
 /** Both facts an ended connection waits for. */
 export const ENDED = SOCKET_GONE | HANDLER_DONE;
 

@@ -4,21 +4,18 @@ import { closeCodeOfWsError, hasUnfinishedMessage, peerAddress } from '../intern
 import { assertCloseArguments, closeCodeToHttpStatus, CloseCode } from './close-codes';
 import { monotonicMs } from './clock';
 import * as S from './connection-state';
-import { disconnectedError, WebSocketConnectionError, WebSocketError } from './errors';
+import { disconnectedError, notActiveError, WebSocketConnectionError, WebSocketError } from './errors';
 import { applyHandlerOutcome } from './handler-outcome';
 import { writeHandshakeRejection } from './handshake';
 import type { WebSocketHandlerHooks, WebSocketLog, WebSocketOrigin } from './hooks';
 import { Inbox, type InboxOwner } from './inbox';
 import type { ResolvedWebSocketOptions } from './options';
-import { failed, Outbox, RESOLVED, type OutboxOwner } from './outbox';
+import { failed, Outbox, RESOLVED } from './outbox';
 import { PendingHandshake } from './pending-handshake';
 import { keptHeaderText, RepeatedString } from './request-info';
 import { listenToRawSocket, type OwnedRawSocket, type RawSocketOwner, type RawSocketServer } from './raw-socket';
 import { WebSocket } from './websocket';
 import { UNCOUNTED, type WebSocketRouteCounters } from '../metrics/route-counters';
-
-/** Added to "not active" before accept(): the fix for a handler that sends or receives first. */
-const NOT_ACCEPTED_HINT = ': call `await ws.accept()` first';
 
 /** What a connection needs from the hub that owns it (one object per hub, not per connection). */
 export interface ConnectionOwner extends WebSocketLog {
@@ -30,19 +27,18 @@ export interface ConnectionOwner extends WebSocketLog {
   settled(conn: Connection, fact: number): void;
 }
 
-const [hosts, paths, requestHosts] = [new RepeatedString(), new RepeatedString(), new RepeatedString()]; // peers; request paths; Host values
+// Peers; request paths; Host values; the kept header text (clients of one kind send the same on every connection).
+const [hosts, paths, requestHosts, headerTexts] = [new RepeatedString(), new RepeatedString(), new RepeatedString(), new RepeatedString()];
 
 /**
- * One connection's state machine (connection-state.ts) and the only code that changes it: the handshake
- * (accept or refuse), events from the `ws` socket, the rate limit, the heartbeat check, closing, and what happens
- * when the handler settles. It composes an `Inbox` (reads) and an `Outbox` (writes); handlers see it through the
- * `WebSocket` facade, the hub through the `ConnectionOwner` calls.
+ * One connection's state machine (connection-state.ts) and the only code that changes it: the handshake, events from
+ * the `ws` socket, the rate limit, the heartbeat check, closing, and what happens when the handler settles. It holds an
+ * `Inbox` (reads) and is an `Outbox` (writes; one object less per connection). Handlers see it through `WebSocket`.
  */
-export class Connection implements InboxOwner, OutboxOwner, RawSocketOwner {
+export class Connection extends Outbox implements InboxOwner, RawSocketOwner {
   /** The public face handed to the handler. */
   readonly ws: WebSocket;
   readonly inbox: Inbox;
-  readonly outbox: Outbox;
   /** The state word: see connection-state.ts. */
   word = S.CONNECTING | S.PEER_SEEN;
   closeCode: number | null = null;
@@ -53,9 +49,8 @@ export class Connection implements InboxOwner, OutboxOwner, RawSocketOwner {
   /** The request path, as sent (not percent-decoded), split from the query once. */
   readonly path: string;
   readonly port: number;
-  /** The handshake's request id ('' when none was given), whether the client used https, the host it asked for. */
+  /** The handshake's request id ('' when none was given) and the host the client asked for. */
   readonly requestId: string;
-  readonly secure: boolean;
   readonly requestHost: string;
   /** Set by the integration layer: its per-connection object (its `ConnectionContext`), for the `onEnd` hook. */
   scope: unknown = undefined;
@@ -86,16 +81,17 @@ export class Connection implements InboxOwner, OutboxOwner, RawSocketOwner {
     public hooks: WebSocketHandlerHooks | undefined,
     origin?: WebSocketOrigin,
   ) {
-    this.headers = keptHeaderText(req.rawHeaders);
+    super(socket);
+    this.headers = headerTexts.share(keptHeaderText(req.rawHeaders));
     this.path = paths.share(path);
     const client = origin?.client ?? peerAddress(socket); // the app's resolved client, else the handle's peer
     this.host = hosts.share(('host' in client ? client.host : client.address) ?? '');
     this.port = client.port ?? 0;
     this.requestId = origin?.requestId ?? '';
-    this.secure = origin === undefined ? (socket as { encrypted?: boolean }).encrypted === true : origin.scheme === 'https';
+    const secure = origin === undefined ? (socket as { encrypted?: boolean }).encrypted === true : origin.scheme === 'https';
+    if (secure) this.word |= S.SECURE;
     this.requestHost = requestHosts.share(origin === undefined ? (req.headers.host ?? '') : origin.host);
     this.inbox = new Inbox(this);
-    this.outbox = new Outbox(this, socket);
     this.ws = new WebSocket(this);
     this.pending = new PendingHandshake(socket, req, head, () => this.transportGone());
   }
@@ -110,6 +106,11 @@ export class Connection implements InboxOwner, OutboxOwner, RawSocketOwner {
     return (this.word & S.ENDED) === S.ENDED;
   }
 
+  /** Whether the client used TLS (https/wss), directly or as a trusted proxy says. */
+  get secure(): boolean {
+    return (this.word & S.SECURE) !== 0;
+  }
+
   /** True if `accept()` ever completed. */
   get wasOpen(): boolean {
     return (this.word & S.WAS_OPEN) !== 0;
@@ -117,7 +118,7 @@ export class Connection implements InboxOwner, OutboxOwner, RawSocketOwner {
 
   /** Complete the handshake, optionally choosing one of the client's subprotocols; only once. */
   accept(subprotocol: string | undefined, offered: readonly string[]): Promise<void> {
-    if (this.outbox.raw !== null) {
+    if (this.raw !== null) {
       return failed(
         new WebSocketConnectionError('WebSocket connection already established', {
           errorCode: 'SERV_WS_ALREADY_ESTABLISHED',
@@ -137,7 +138,7 @@ export class Connection implements InboxOwner, OutboxOwner, RawSocketOwner {
     }
     const server = this.owner.serverFor(this.options.maxMessageBytes);
     pending.upgrade(server, subprotocol ?? null, this.requestId, (raw) => this.attach(raw));
-    if (this.outbox.raw === null) {
+    if (this.raw === null) {
       // ws destroyed the socket instead of upgrading it: the client was already gone.
       this.markClosed(CloseCode.ABNORMAL, 'Client went away before the handshake completed');
       return failed(this.closedError());
@@ -154,7 +155,7 @@ export class Connection implements InboxOwner, OutboxOwner, RawSocketOwner {
       this.refuse(closeCodeToHttpStatus(code), reason, code, reason);
     } else if (state === S.OPEN) {
       this.markClosed(code, reason);
-      (this.outbox.raw as OwnedRawSocket).close(code, reason);
+      (this.raw as OwnedRawSocket).close(code, reason);
     }
     return RESOLVED;
   }
@@ -165,7 +166,7 @@ export class Connection implements InboxOwner, OutboxOwner, RawSocketOwner {
     this.markClosed(code, reason);
     const text = body === '' ? (STATUS_CODES[status] ?? '') : body;
     this.owner.debug(`WebSocket ${this.path} refused with HTTP ${status}: ${text} (close ${code})`);
-    writeHandshakeRejection(this.outbox.socket, status, text);
+    writeHandshakeRejection(this.socket, status, text);
   }
 
   /** Server shutdown: refuse a pending handshake with 503, close an open connection with 1001. */
@@ -178,9 +179,9 @@ export class Connection implements InboxOwner, OutboxOwner, RawSocketOwner {
   /** Drop the connection without a closing handshake (shutdown grace period over). */
   terminate(): void {
     if ((this.word & S.STATE_MASK) !== S.CLOSED) this.markClosed(CloseCode.ABNORMAL, 'Terminated');
-    const raw = this.outbox.raw;
+    const raw = this.raw;
     if (raw !== null) raw.terminate();
-    else this.outbox.socket.destroy();
+    else this.socket.destroy();
   }
 
   /** The handler returned (`threw` false) or threw `error`; ignored once abandoned at shutdown. */
@@ -218,12 +219,9 @@ export class Connection implements InboxOwner, OutboxOwner, RawSocketOwner {
     this.inbox.push(data, isBinary);
   }
 
-  /**
-   * A ping: the peer is alive; answer with a pong carrying its data (RFC 6455 5.5.2). A peer that pings without reading
-   * the pongs grows the send backlog like any unread message, so past `maxBufferedBytes` it is closed with 1013.
-   */
+  /** A ping: the peer is alive; answer with its data (RFC 6455 5.5.2). Unread pongs count toward `maxBufferedBytes`. */
   ping(data: Buffer): void {
-    const raw = this.outbox.raw;
+    const raw = this.raw;
     if (raw === null || (this.word & S.STATE_MASK) !== S.OPEN) return;
     this.word |= S.PEER_SEEN;
     raw.pong(data);
@@ -251,7 +249,7 @@ export class Connection implements InboxOwner, OutboxOwner, RawSocketOwner {
    * `heartbeatTimeoutMs` after a ping. Paused (backlogged) connections are skipped: the stall is ours.
    */
   heartbeat(now: number): void {
-    const raw = this.outbox.raw;
+    const raw = this.raw;
     if (raw === null || (this.word & S.STATE_MASK) !== S.OPEN || this.inbox.backlogged) return;
     if (this.options.messageTimeoutMs > 0 && this.messageOverdue(raw, now)) return;
     const interval = this.options.heartbeatIntervalMs;
@@ -291,12 +289,12 @@ export class Connection implements InboxOwner, OutboxOwner, RawSocketOwner {
   /** The error a read gets when no message is queued: null while open. */
   readError(): WebSocketConnectionError | null {
     if ((this.word & S.STATE_MASK) === S.OPEN) return null;
-    return this.outbox.raw === null ? this.notActive() : this.closedError();
+    return this.raw === null ? this.notActive() : this.closedError();
   }
 
   /** Pause (true) or resume (false) reading from the peer. */
   setBacklogged(paused: boolean): void {
-    const raw = this.outbox.raw;
+    const raw = this.raw;
     if (raw === null) return;
     if (paused) raw.pause();
     else raw.resume();
@@ -305,7 +303,7 @@ export class Connection implements InboxOwner, OutboxOwner, RawSocketOwner {
   /** The peer is not reading (backlog past `maxBufferedBytes`, or a send waited `sendTimeoutMs`): close 1013 and drop it. */
   overflowed(reason: string): WebSocketConnectionError {
     this.markClosed(CloseCode.TRY_AGAIN_LATER, reason);
-    this.outbox.overflow(reason);
+    this.dropOverflowed(reason);
     return this.closedError();
   }
 
@@ -314,17 +312,9 @@ export class Connection implements InboxOwner, OutboxOwner, RawSocketOwner {
     return disconnectedError(this.closeCode ?? CloseCode.ABNORMAL, this.closeReason ?? '');
   }
 
-  /**
-   * "WebSocket connection is not active", with the close code and reason when there are some; before the handshake
-   * (no close code yet) it adds what to do, since a handler that sends first is the usual cause.
-   */
+  /** "WebSocket connection is not active" for this connection (see notActiveError). */
   notActive(): WebSocketConnectionError {
-    const hint = this.closeCode === null ? NOT_ACCEPTED_HINT : '';
-    return new WebSocketConnectionError(`WebSocket connection is not active${hint}`, {
-      errorCode: 'SERV_WS_NOT_ACTIVE',
-      code: this.closeCode ?? undefined,
-      reason: this.closeReason ?? undefined,
-    });
+    return notActiveError(this.closeCode, this.closeReason);
   }
 
   /** Move to CLOSED with `code`/`reason` and wake whoever waits on the connection (readers, parked sends). */
@@ -333,13 +323,13 @@ export class Connection implements InboxOwner, OutboxOwner, RawSocketOwner {
     this.closeCode = code;
     this.closeReason = reason;
     this.inbox.end();
-    this.outbox.closed();
+    this.failParkedSends();
   }
 
   private attach(raw: OwnedRawSocket): void {
     // Listeners go on inside the upgrade callback, before any frame can be parsed (ws issue #1322).
     listenToRawSocket(raw, this);
-    this.outbox.raw = raw;
+    this.raw = raw;
     this.word = (this.word & ~S.STATE_MASK) | S.OPEN | S.WAS_OPEN;
     this.pingAt = monotonicMs();
     this.dropPending();
@@ -347,9 +337,7 @@ export class Connection implements InboxOwner, OutboxOwner, RawSocketOwner {
 
   /** The socket closed before `ws` took it over. */
   private transportGone(): void {
-    if ((this.word & S.STATE_MASK) === S.CONNECTING) {
-      this.markClosed(CloseCode.ABNORMAL, 'Client went away before the handshake completed');
-    }
+    if ((this.word & S.STATE_MASK) === S.CONNECTING) this.markClosed(CloseCode.ABNORMAL, 'Client went away before the handshake completed');
     this.dropPending();
     this.settle(S.SOCKET_GONE);
   }

@@ -49,7 +49,17 @@ export function disconnectedError(code: number, reason: string): WebSocketConnec
   });
 }
 
-/** The error for using a connection that was never accepted (or refused): "WebSocket connection is not active". */
-export function notActiveError(): WebSocketConnectionError {
-  return new WebSocketConnectionError('WebSocket connection is not active', { errorCode: 'SERV_WS_NOT_ACTIVE' });
+/** Added to "not active" before accept(): the fix for a handler that sends or receives first. */
+const NOT_ACCEPTED_HINT = ': call `await ws.accept()` first';
+
+/**
+ * "WebSocket connection is not active", with the close code and reason when there are some; before the handshake
+ * (no close code yet) it adds what to do, since a handler that sends first is the usual cause.
+ */
+export function notActiveError(code: number | null, reason: string | null): WebSocketConnectionError {
+  return new WebSocketConnectionError(`WebSocket connection is not active${code === null ? NOT_ACCEPTED_HINT : ''}`, {
+    errorCode: 'SERV_WS_NOT_ACTIVE',
+    code: code ?? undefined,
+    reason: reason ?? undefined,
+  });
 }

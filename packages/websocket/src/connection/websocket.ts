@@ -21,7 +21,7 @@ export let connectionOf: (ws: WebSocket) => Connection;
 /**
  * One WebSocket connection as a handler sees it: accept or refuse the handshake, send, receive, iterate.
  * Created by `WebSocketHub.handle()`; handlers receive it through dependency injection. A thin face: the state
- * machine lives in the connection, reads in its inbox, writes in its outbox.
+ * machine lives in the connection, reads in its inbox, writes in its sending half (`Outbox`).
  * @example
  * await ws.accept();
  * for await (const message of ws) await ws.send(`Echo: ${message}`);
@@ -89,7 +89,7 @@ export class WebSocket {
 
   /** The subprotocol chosen in `accept()`, or null. */
   get subprotocol(): string | null {
-    const raw = this.#c.outbox.raw;
+    const raw = this.#c.raw;
     return raw === null || raw.protocol === '' ? null : raw.protocol;
   }
 
@@ -105,7 +105,7 @@ export class WebSocket {
 
   /** True while messages can be sent and received. */
   get isConnected(): boolean {
-    return this.#c.outbox.open;
+    return this.#c.open;
   }
 
   /** The close code once closed (ours if we closed first, the peer's otherwise, 1006 if dropped), else null. */
@@ -120,7 +120,7 @@ export class WebSocket {
 
   /** Bytes queued for sending but not yet handed to the kernel. */
   get bufferedAmount(): number {
-    return this.#c.outbox.bufferedAmount;
+    return this.#c.bufferedAmount;
   }
 
   /** @internal The integration layer's per-connection object (its `ConnectionContext`), for the `onEnd` hook. */
@@ -148,22 +148,22 @@ export class WebSocket {
    * once handed to the socket, or once it drains if more than `sendHighWaterBytes` are waiting.
    */
   send(data: string | Uint8Array): Promise<void> {
-    return this.#c.outbox.send(data);
+    return this.#c.send(data);
   }
 
   /** Send a text frame, whatever the frame type. */
   sendText(data: string): Promise<void> {
-    return this.#c.outbox.sendText(data);
+    return this.#c.sendText(data);
   }
 
   /** Send a binary frame; a string is sent as its UTF-8 bytes. */
   sendBytes(data: Uint8Array | string): Promise<void> {
-    return this.#c.outbox.sendBytes(data);
+    return this.#c.sendBytes(data);
   }
 
   /** Send `value` as JSON (a binary frame when frameType is BINARY); cyclic or BigInt values raise a TypeError. */
   sendJson(value: unknown): Promise<void> {
-    return this.#c.outbox.sendJson(value);
+    return this.#c.sendJson(value);
   }
 
   /** Next message: `string` for text frames (`Buffer` when frameType is BINARY), `Buffer` for binary frames. */

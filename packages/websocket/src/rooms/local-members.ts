@@ -49,7 +49,7 @@ export class LocalMembers {
     if (members === undefined) this._rooms.set(room, (members = new Map()));
     const existing = members.get(ws);
     if (existing !== undefined) return { member: existing, first: false, added: false };
-    const member = new LocalMember(connectionOf(ws).outbox, room, ++this._seq, meta, Date.now() - CLOCK_BASE);
+    const member = new LocalMember(connectionOf(ws), room, ++this._seq, meta, Date.now() - CLOCK_BASE);
     members.set(ws, member);
     const held = this._byConnection.get(ws);
     if (held === undefined) this._byConnection.set(ws, member);

@@ -6,7 +6,7 @@ import { captureRoute, deferred, Harness, rawHandshake } from './harness';
 
 /** The `ws` socket under a Serv connection. */
 function rawOf(ws: WebSocket): OwnedRawSocket {
-  return connectionOf(ws).outbox.raw as OwnedRawSocket;
+  return connectionOf(ws).raw as OwnedRawSocket;
 }
 
 /**

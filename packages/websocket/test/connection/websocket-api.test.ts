@@ -287,7 +287,7 @@ describe('WebSocket API', () => {
       const first = ws.receive();
       // Runs right after Serv's own 'message' listener: the message is held for `first`, not yet delivered.
       const second = new Promise<unknown>((resolve) => {
-        (connectionOf(ws).outbox.raw as import('ws').WebSocket).once('message', () => {
+        (connectionOf(ws).raw as import('ws').WebSocket).once('message', () => {
           resolve(ws.receive().catch((err: unknown) => err));
         });
       });

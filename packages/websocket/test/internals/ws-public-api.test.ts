@@ -42,7 +42,7 @@ describe('with only the public APIs of ws and Node (the fallback)', () => {
     const ws = await server;
     await ws.accept();
     const client = await connecting;
-    expect(writeFrameDirect(connectionOf(ws).outbox.raw as OwnedRawSocket, TEXT_FRAME, 'small')).toBe(false);
+    expect(writeFrameDirect(connectionOf(ws).raw as OwnedRawSocket, TEXT_FRAME, 'small')).toBe(false);
     await ws.send('through ws');
     expect(await client.receive()).toBe('through ws');
     // The peer address comes from the public remoteAddress/remotePort.
