@@ -95,11 +95,24 @@ async function runCell(server, cell, opts) {
 }
 
 /** Runs the echo matrix against both bare ws baselines, Serv and (with --peers) the peers; returns the section result. */
+/**
+ * A fresh process has compiled nothing yet: its warm-up is long enough (2 s) for V8 to optimise the hot path of every
+ * server before the measured window, so the figures compare running servers, not their start.
+ */
+const FRESH_WARMUP_MS = 2000;
+
+function freshOpts(opts) {
+  return opts.quick ? opts : { ...opts, warmupMs: Math.max(opts.warmupMs, FRESH_WARMUP_MS) };
+}
+
 async function runWsEcho(opts, log) {
   const specs = Object.fromEntries(echoSpecs(opts).map((spec) => [spec.id, spec]));
   const ids = Object.keys(specs);
   const servers = {};
   const startErrors = {};
+  // Each server is started once here: one that cannot start is reported unavailable. Outside --quick every
+  // measurement then gets a fresh process (what one cell leaves in a server's heap must not weigh on the next);
+  // --quick keeps these processes for the whole matrix.
   for (const id of ids) {
     try {
       servers[id] = await startServer(specs[id]);
@@ -107,12 +120,22 @@ async function runWsEcho(opts, log) {
       startErrors[id] = error.message;
     }
   }
+  if (!opts.quick) await Promise.all(Object.keys(servers).map((id) => servers[id].child.stop().then(() => delete servers[id])));
+  const measure = async (id, cell) => {
+    if (opts.quick) return runCell(servers[id], cell, opts);
+    const server = await startServer(specs[id]);
+    try {
+      return await runCell(server, cell, freshOpts(opts));
+    } finally {
+      await server.child.stop();
+    }
+  };
   const rows = [];
   try {
     for (const cell of matrix(opts)) {
       const figure = targetFigure(cell);
       const running = ids.filter((id) => !startErrors[id]);
-      const measured = await interleave(running, opts.rounds, (id) => runCell(servers[id], cell, opts));
+      const measured = await interleave(running, opts.rounds, (id) => measure(id, cell));
       const byServer = {};
       for (const id of ids) {
         const spec = specs[id];
@@ -169,7 +192,7 @@ function render(rows, opts) {
       num(r.serverCpuPercent, 0), num(r.msgsPerServerCpuSecond), num(r.loadCpuPercent, 0), num(r.othersCpuPercent, 0),
       equiv(r.equivRatio), equiv(r.equivCpuRatio), flags, raw(r.rawRatio), raw(r.rawCpuRatio), bytes(r.rssUnderLoad), target];
   });
-  const note = `${opts.rounds} interleaved round(s) of ${opts.durationMs / 1000} s per cell, each after ${opts.warmupMs / 1000} s warm-up; figures are the median round, spread = ±half the range of the rounds; text frames; MB/s counts echoed payload bytes (10^6) one way; latency is send → matching echo; CPU in % of one core over the measured window ("others" = user CPU of every other process: outside noise). Targets are judged on the ratio to the *equivalent* bare ws ("bare ws, same app work": decodes each text frame to a string and answers \`Echo: <text>\`, as the echo chat does); the ratio to the raw bare ws (Buffer echoed back undecoded) is printed beside it. Serv runs as \`serv launch\` starts it, with its default young generation (\`settings.runtime.semi_space_mb\`); "same V8 flags" compares it with the equivalent bare ws started with the matching \`--max-semi-space-size\`. "RSS at end of window" is the server's resident memory read from /proc as the measured window ends (no GC).`;
+  const note = `${opts.rounds} interleaved round(s) of ${opts.durationMs / 1000} s per cell, each after ${freshOpts(opts).warmupMs / 1000} s warm-up${opts.quick ? '' : ' in a fresh server process'}; figures are the median round, spread = ±half the range of the rounds; text frames; MB/s counts echoed payload bytes (10^6) one way; latency is send → matching echo; CPU in % of one core over the measured window ("others" = user CPU of every other process: outside noise). Targets are judged on the ratio to the *equivalent* bare ws ("bare ws, same app work": decodes each text frame to a string and answers \`Echo: <text>\`, as the echo chat does); the ratio to the raw bare ws (Buffer echoed back undecoded) is printed beside it. Serv runs as \`serv launch\` starts it, with its default young generation (\`settings.runtime.semi_space_mb\`); "same V8 flags" compares it with the equivalent bare ws started with the matching \`--max-semi-space-size\`. "RSS at end of window" is the server's resident memory read from /proc as the measured window ends (no GC).`;
   return `${note}\n\n${markdownTable(headers, body)}${problemNotes(rows)}`;
 }
 
