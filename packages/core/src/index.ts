@@ -53,6 +53,7 @@ export type { CookieOptions } from './http/cookies';
 export { parseQuery, type QueryValues } from './http/query';
 export { ProxyTrust, type ClientAddress, type RequestOrigin, type TrustProxy } from './http/proxy-trust';
 
+export { requestIdOf } from './logging/request-id';
 export { defaultLogFormat, Logger, type LogFields, type LogFormat, type LogLevel, type LogSink } from './logging/logger';
 
 export type { Readiness } from './app/ops-endpoints';

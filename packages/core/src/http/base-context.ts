@@ -10,6 +10,18 @@ import { parseQuery, type QueryValues } from './query';
 export const EMPTY: Record<string, never> = Object.freeze(Object.create(null)) as Record<string, never>;
 
 /**
+ * What a context makes only when asked for: the parsed query and cookies, the child container, the session. Kept in
+ * one object created on first use, so a context that needs none of them (an idle WebSocket connection, a plain
+ * request) carries one empty field instead of four.
+ */
+class OnDemand {
+  query: QueryValues | undefined = undefined;
+  cookies: Record<string, string> | undefined = undefined;
+  child: DependencyContainer | undefined = undefined;
+  session: Session | undefined = undefined;
+}
+
+/**
  * What every request and every WebSocket connection shares: the app, path, query, headers,
  * cookies, route params and settings, and a child container created on first use and disposed at the end.
  */
@@ -22,21 +34,20 @@ export abstract class BaseContext {
   abstract readonly queryString: string;
   /** Merged router and route settings (`@Settings()`). */
   settings: Record<string, unknown> = EMPTY;
-  private queryCache: QueryValues | undefined;
-  private cookieCache: Record<string, string> | undefined;
-  private child: DependencyContainer | undefined;
-  private sessionValue: Session | undefined;
+  private made: OnDemand | undefined = undefined;
 
   constructor(readonly app: App) {}
 
   /** Query values by name (the last one wins for repeated names). */
   get query(): QueryValues {
-    return (this.queryCache ??= parseQuery(this.queryString));
+    const made = (this.made ??= new OnDemand());
+    return (made.query ??= parseQuery(this.queryString));
   }
 
   /** Request cookies by name. */
   get cookies(): Record<string, string> {
-    return (this.cookieCache ??= parseCookies(this.header('cookie')));
+    const made = (this.made ??= new OnDemand());
+    return (made.cookies ??= parseCookies(this.header('cookie')));
   }
 
   /**
@@ -62,15 +73,16 @@ export abstract class BaseContext {
 
   /** The visitor's session (`settings.sessions`), what guards read; the same object `@Inject() session: Session` gives. */
   get session(): Session {
-    if (this.sessionValue === undefined) {
+    const session = this.made?.session;
+    if (session === undefined) {
       throw new ServError('SERV_SESSIONS_OFF', `ctx.session on ${this.path}: sessions are off; add settings.sessions: { secret: … } (see docs/auth.md)`);
     }
-    return this.sessionValue;
+    return session;
   }
 
   /** @internal Set by the session stage before middleware, guards and the handler run. */
   attachSession(session: Session): void {
-    this.sessionValue = session;
+    (this.made ??= new OnDemand()).session = session;
   }
 
   /** Called when this context's session is destroyed with `closeSockets` (a WebSocket connection closes with 4401). */
@@ -78,16 +90,17 @@ export abstract class BaseContext {
 
   /** This request's child container (created on first use), holding the request-scoped values. */
   get container(): DependencyContainer {
-    if (this.child === undefined) {
-      this.child = this.app.container.createChildContainer();
-      this.registerScoped(this.child);
+    const made = (this.made ??= new OnDemand());
+    if (made.child === undefined) {
+      made.child = this.app.container.createChildContainer();
+      this.registerScoped(made.child);
     }
-    return this.child;
+    return made.child;
   }
 
   /** Whether the child container was created (and so needs disposing). */
   get hasScope(): boolean {
-    return this.child !== undefined;
+    return this.made?.child !== undefined;
   }
 
   /** Registers this context's own values (the request, the WebSocket) into its child container. */
@@ -95,8 +108,10 @@ export abstract class BaseContext {
 
   /** Dispose the child container, if one was created. */
   async dispose(): Promise<void> {
-    const child = this.child;
-    this.child = undefined;
-    if (child !== undefined) await child.dispose();
+    const made = this.made;
+    const child = made?.child;
+    if (made === undefined || child === undefined) return;
+    made.child = undefined;
+    await child.dispose();
   }
 }

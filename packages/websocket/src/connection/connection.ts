@@ -1,18 +1,19 @@
 import { STATUS_CODES, type IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { closeCodeOfWsError, hasUnfinishedMessage, peerAddress } from '../internals/ws-internals';
+import { closeCodeOfWsError, peerAddress } from '../internals/ws-internals';
 import { assertCloseArguments, closeCodeToHttpStatus, CloseCode } from './close-codes';
 import { monotonicMs } from './clock';
+import { ConnectionEnd } from './connection-end';
 import * as S from './connection-state';
 import { disconnectedError, notActiveError, WebSocketConnectionError, WebSocketError } from './errors';
 import { applyHandlerOutcome } from './handler-outcome';
 import { writeHandshakeRejection } from './handshake';
 import type { WebSocketHandlerHooks, WebSocketLog, WebSocketOrigin } from './hooks';
-import { Inbox, type InboxOwner } from './inbox';
 import type { ResolvedWebSocketOptions } from './options';
 import { failed, Outbox, RESOLVED } from './outbox';
 import { PendingHandshake } from './pending-handshake';
-import { keptHeaderText, RepeatedString } from './request-info';
+import { requestIdOf } from '@serv/core';
+import { compactHost, hostText, keptHeaderText, RepeatedString } from './request-info';
 import { listenToRawSocket, type OwnedRawSocket, type RawSocketOwner, type RawSocketServer } from './raw-socket';
 import { WebSocket } from './websocket';
 import { UNCOUNTED, type WebSocketRouteCounters } from '../metrics/route-counters';
@@ -31,39 +32,41 @@ export interface ConnectionOwner extends WebSocketLog {
 const [hosts, paths, requestHosts, headerTexts] = [new RepeatedString(), new RepeatedString(), new RepeatedString(), new RepeatedString()];
 
 /**
- * One connection's state machine (connection-state.ts) and the only code that changes it: the handshake, events from
- * the `ws` socket, the rate limit, the heartbeat check, closing, and what happens when the handler settles. It holds an
- * `Inbox` (reads) and is an `Outbox` (writes; one object less per connection). Handlers see it through `WebSocket`.
+ * One connection's state machine (connection-state.ts): the handshake, events from the `ws` socket, the rate limit,
+ * closing, and what happens when the handler settles; the hub's heartbeat tick runs its liveness check
+ * (heartbeat.ts). It is an `Outbox` (writes), which is an `Inbox` (reads): one object per connection rather than
+ * three. Handlers see it through `WebSocket`.
  */
-export class Connection extends Outbox implements InboxOwner, RawSocketOwner {
+export class Connection extends Outbox implements RawSocketOwner {
   /** The public face handed to the handler. */
   readonly ws: WebSocket;
-  readonly inbox: Inbox;
   /** The state word: see connection-state.ts. */
   word = S.CONNECTING | S.PEER_SEEN;
-  closeCode: number | null = null;
-  closeReason: string | null = null;
+  /** Close code and reason, and what the handler threw: null while open and running. */
+  ending: ConnectionEnd | null = null;
   /** Handshake headers as "name\nvalue\n…" (see keptHeaderText), parsed on first use. */
   headers: string | Record<string, string>;
-  readonly host: string;
+  /** The peer's address, packed when it is IPv4 (see compactHost). */
+  private readonly peer: string | number;
   /** The request path, as sent (not percent-decoded), split from the query once. */
   readonly path: string;
   readonly port: number;
-  /** The handshake's request id ('' when none was given) and the host the client asked for. */
-  readonly requestId: string;
+  /** The handshake's request id ('' when none was given), or the app's counter it stands for (see WebSocketOrigin). */
+  private readonly reqId: string | number;
+  /** The host the client asked for. */
   readonly requestHost: string;
   /** Set by the integration layer: its per-connection object (its `ConnectionContext`), for the `onEnd` hook. */
   scope: unknown = undefined;
   counters: WebSocketRouteCounters = UNCOUNTED; // the route's metrics counters, set by the hub
-  /** What the handler threw, if it did. */
-  handlerError: unknown = undefined;
   /** `monotonicMs()` when the upgrade request arrived. */
   readonly startedAt = monotonicMs();
   private pending: PendingHandshake | null;
   private windowStart = 0;
   private windowCount = 0;
-  private pingAt = 0; // heartbeat: monotonicMs() of the last ping (or of the handshake)
-  private partialSince = 0; // message timeout: monotonicMs() when a half-received message was first seen, 0 when none
+  /** Heartbeat: monotonicMs() of the last ping (or of the handshake); see heartbeat.ts. */
+  pingAt = 0;
+  /** Message timeout: monotonicMs() when a half-received message was first seen, 0 when none; see heartbeat.ts. */
+  partialSince = 0;
 
   constructor(
     private readonly owner: ConnectionOwner,
@@ -85,15 +88,25 @@ export class Connection extends Outbox implements InboxOwner, RawSocketOwner {
     this.headers = headerTexts.share(keptHeaderText(req.rawHeaders));
     this.path = paths.share(path);
     const client = origin?.client ?? peerAddress(socket); // the app's resolved client, else the handle's peer
-    this.host = hosts.share(('host' in client ? client.host : client.address) ?? '');
+    this.peer = compactHost(hosts.share(('host' in client ? client.host : client.address) ?? ''));
     this.port = client.port ?? 0;
-    this.requestId = origin?.requestId ?? '';
+    this.reqId = origin?.requestId ?? '';
     const secure = origin === undefined ? (socket as { encrypted?: boolean }).encrypted === true : origin.scheme === 'https';
     if (secure) this.word |= S.SECURE;
     this.requestHost = requestHosts.share(origin === undefined ? (req.headers.host ?? '') : origin.host);
-    this.inbox = new Inbox(this);
     this.ws = new WebSocket(this);
     this.pending = new PendingHandshake(socket, req, head, () => this.transportGone());
+  }
+
+  /** The client's address. */
+  get host(): string {
+    return hostText(this.peer);
+  }
+
+  /** The handshake's request id ('' when none was given). */
+  get requestId(): string {
+    const id = this.reqId;
+    return typeof id === 'number' ? requestIdOf(id) : id;
   }
 
   /** True while the state machine is OPEN. */
@@ -187,7 +200,7 @@ export class Connection extends Outbox implements InboxOwner, RawSocketOwner {
   /** The handler returned (`threw` false) or threw `error`; ignored once abandoned at shutdown. */
   handlerSettled(threw: boolean, error: unknown): void {
     if ((this.word & S.HANDLER_DONE) !== 0) return;
-    if (threw) this.handlerError = error;
+    if (threw) (this.ending ??= new ConnectionEnd()).error = error;
     applyHandlerOutcome(this, this.owner, threw, error);
     this.settle(S.HANDLER_DONE);
   }
@@ -216,7 +229,7 @@ export class Connection extends Outbox implements InboxOwner, RawSocketOwner {
         return;
       }
     }
-    this.inbox.push(data, isBinary);
+    this.push(data, isBinary);
   }
 
   /** A ping: the peer is alive; answer with its data (RFC 6455 5.5.2). Unread pongs count toward `maxBufferedBytes`. */
@@ -244,48 +257,6 @@ export class Connection extends Outbox implements InboxOwner, RawSocketOwner {
     if ((this.word & S.STATE_MASK) === S.OPEN) this.markClosed(closeCodeOfWsError(error), error.message);
   }
 
-  /**
-   * One heartbeat check: ping when `heartbeatIntervalMs` has passed, terminate a peer that stayed silent for
-   * `heartbeatTimeoutMs` after a ping. Paused (backlogged) connections are skipped: the stall is ours.
-   */
-  heartbeat(now: number): void {
-    const raw = this.raw;
-    if (raw === null || (this.word & S.STATE_MASK) !== S.OPEN || this.inbox.backlogged) return;
-    if (this.options.messageTimeoutMs > 0 && this.messageOverdue(raw, now)) return;
-    const interval = this.options.heartbeatIntervalMs;
-    if (interval === 0) return;
-    if ((this.word & S.PEER_SEEN) === 0) {
-      if (now - this.pingAt >= this.options.heartbeatTimeoutMs) {
-        this.markClosed(CloseCode.ABNORMAL, 'Heartbeat timeout');
-        raw.terminate();
-      }
-    } else if (now - this.pingAt >= interval) {
-      this.word &= ~S.PEER_SEEN;
-      this.pingAt = now;
-      raw.ping();
-    }
-  }
-
-  /**
-   * Close 1008 "Message timeout" when a message has stayed half received for `messageTimeoutMs` (checked on the
-   * heartbeat tick, so it fires between 1 and 1.5 times the timeout): a peer cannot pin a partial message forever.
-   */
-  private messageOverdue(raw: OwnedRawSocket, now: number): boolean {
-    if (!hasUnfinishedMessage(raw)) {
-      this.partialSince = 0;
-      return false;
-    }
-    if (this.partialSince === 0) {
-      this.partialSince = now;
-      return false;
-    }
-    if (now - this.partialSince < this.options.messageTimeoutMs) return false;
-    this.markClosed(CloseCode.POLICY_VIOLATION, 'Message timeout');
-    raw.close(CloseCode.POLICY_VIOLATION, 'Message timeout');
-    raw.terminate();
-    return true;
-  }
-
   /** The error a read gets when no message is queued: null while open. */
   readError(): WebSocketConnectionError | null {
     if ((this.word & S.STATE_MASK) === S.OPEN) return null;
@@ -309,20 +280,21 @@ export class Connection extends Outbox implements InboxOwner, RawSocketOwner {
 
   /** "WebSocket disconnected: <code> <reason>" for the way this connection closed. */
   closedError(): WebSocketConnectionError {
-    return disconnectedError(this.closeCode ?? CloseCode.ABNORMAL, this.closeReason ?? '');
+    return disconnectedError(this.ending?.code ?? CloseCode.ABNORMAL, this.ending?.reason ?? '');
   }
 
   /** "WebSocket connection is not active" for this connection (see notActiveError). */
   notActive(): WebSocketConnectionError {
-    return notActiveError(this.closeCode, this.closeReason);
+    return notActiveError(this.ending?.code ?? null, this.ending?.reason ?? null);
   }
 
   /** Move to CLOSED with `code`/`reason` and wake whoever waits on the connection (readers, parked sends). */
-  private markClosed(code: number, reason: string): void {
+  markClosed(code: number, reason: string): void {
     this.word = (this.word & ~S.STATE_MASK) | S.CLOSED;
-    this.closeCode = code;
-    this.closeReason = reason;
-    this.inbox.end();
+    const ending = (this.ending ??= new ConnectionEnd());
+    ending.code = code;
+    ending.reason = reason;
+    this.end();
     this.failParkedSends();
   }
 

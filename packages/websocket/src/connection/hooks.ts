@@ -33,6 +33,9 @@ export interface WebSocketOrigin {
   readonly scheme: 'http' | 'https';
   /** The host the client asked for. */
   readonly host: string;
-  /** Sent as `x-request-id` on the 101 response; '' sends none. */
-  readonly requestId: string;
+  /**
+   * Sent as `x-request-id` on the 101 response; '' sends none. A number n stands for the app's n-th generated id
+   * (`requestIdOf(n)`): the connection keeps the small integer and builds the text when it is asked for.
+   */
+  readonly requestId: string | number;
 }

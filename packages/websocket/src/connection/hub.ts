@@ -233,7 +233,7 @@ export class WebSocketHub {
 
   /** The socket closed, the handler maybe still running: the `onClose` hook (rooms drop the connection here). */
   #socketGone(conn: Connection): void {
-    if (conn.wasOpen) conn.counters.closed(conn.closeCode ?? CloseCode.ABNORMAL);
+    if (conn.wasOpen) conn.counters.closed(conn.ending?.code ?? CloseCode.ABNORMAL);
     const onClose = conn.hooks?.onClose;
     if (onClose === undefined) return;
     try {
@@ -247,15 +247,15 @@ export class WebSocketHub {
     if (!this.#connections.delete(conn)) return;
     this.#perIp.release(conn);
     const durationMs = monotonicMs() - conn.startedAt;
-    const code = conn.closeCode ?? CloseCode.ABNORMAL;
-    const reason = conn.closeReason ?? '';
+    const code = conn.ending?.code ?? CloseCode.ABNORMAL;
+    const reason = conn.ending?.reason ?? '';
     if (conn.wasOpen) {
       this.#debugLine(`WebSocket ${conn.path} closed ${code}${reason === '' ? '' : ` ${reason}`} after ${durationMs} ms`);
     }
     const hooks = conn.hooks;
     conn.hooks = undefined;
     if (hooks?.onEnd !== undefined) {
-      const error = conn.handlerError;
+      const error = conn.ending?.error;
       const info: WebSocketEndInfo =
         error === undefined ? { code, reason, durationMs } : { code, reason, durationMs, error };
       try {

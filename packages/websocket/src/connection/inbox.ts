@@ -77,23 +77,17 @@ const BACKLOGGED = 8;
 const DONE: IteratorReturnResult<undefined> = Object.freeze({ value: undefined, done: true });
 const DONE_PROMISE: Promise<IteratorReturnResult<undefined>> = Promise.resolve(DONE);
 
-/** What the inbox needs from the connection that owns it. */
-export interface InboxOwner {
-  /** The route's limits: `frameType` decides how text frames are handed over, `maxMessageBytes` bounds the queue. */
-  readonly options: ResolvedWebSocketOptions;
-  /** The error a read gets when no message is queued: null while the connection is open. */
-  readError(): WebSocketConnectionError | null;
-  /** Pause (true) or resume (false) reading from the peer. */
-  setBacklogged(paused: boolean): void;
-}
-
 /**
  * The receiving half of a connection and the only owner of its inbound queue: queues messages from the moment the
  * handshake completes (nothing is lost while a handler awaits something else) and hands them to `receive*()` or
  * `for await` in arrival order. Messages are kept as raw bytes plus a text/binary flag so each read can decode as
  * it asks.
+ *
+ * A connection is its own inbox (`Connection` extends `Outbox`, which extends this): the queue's fields live in the
+ * connection's object, one object and two references less per idle connection. What it needs from the connection is
+ * declared abstract below.
  */
-export class Inbox implements AsyncIterableIterator<string | Buffer> {
+export abstract class Inbox implements AsyncIterableIterator<string | Buffer> {
   /**
    * `[head, bytes, payload, isBinary, payload, isBinary, …]`: the read position and the queued byte count, then
    * pairs from `head` on. A flat array avoids an object per queued message, and keeping the two counters in it
@@ -106,7 +100,12 @@ export class Inbox implements AsyncIterableIterator<string | Buffer> {
   /** Small state packed in one field (an idle connection carries every field): WANT_MASK | HELD_BINARY | BACKLOGGED. */
   private bits = 0;
 
-  constructor(private readonly owner: InboxOwner) {}
+  /** The route's limits: `frameType` decides how text frames are handed over, `maxMessageBytes` bounds the queue. */
+  abstract readonly options: ResolvedWebSocketOptions;
+  /** The error a read gets when no message is queued: null while the connection is open. */
+  abstract readError(): WebSocketConnectionError | null;
+  /** Pause (true) or resume (false) reading from the peer. */
+  abstract setBacklogged(paused: boolean): void;
 
   /** True while the socket is paused because the handler is not keeping up. */
   get backlogged(): boolean {
@@ -187,10 +186,10 @@ export class Inbox implements AsyncIterableIterator<string | Buffer> {
     queue[1] = bytes;
     if (
       (this.bits & BACKLOGGED) === 0 &&
-      (bytes > this.owner.options.maxMessageBytes || queue.length - (queue[0] as number) > 2 * MAX_QUEUED_MESSAGES)
+      (bytes > this.options.maxMessageBytes || queue.length - (queue[0] as number) > 2 * MAX_QUEUED_MESSAGES)
     ) {
       this.bits |= BACKLOGGED;
-      this.owner.setBacklogged(true);
+      this.setBacklogged(true);
     }
   }
 
@@ -201,7 +200,7 @@ export class Inbox implements AsyncIterableIterator<string | Buffer> {
     if (resolve === null || this.held !== null) return;
     this.resolve = null;
     if ((this.bits & WANT_MASK) === WANT_STEP) resolve(DONE as never);
-    else rejectThrough(resolve, this.owner.readError());
+    else rejectThrough(resolve, this.readError());
   }
 
   /** The next message converted as `want` asks: at once from the queue, else once one arrives or the connection ends. */
@@ -219,7 +218,7 @@ export class Inbox implements AsyncIterableIterator<string | Buffer> {
         return Promise.reject(err);
       }
     }
-    const error = this.owner.readError();
+    const error = this.readError();
     if (error !== null) return want === WANT_STEP ? DONE_PROMISE : Promise.reject(error);
     this.bits = (this.bits & ~WANT_MASK) | want;
     parking = this;
@@ -245,13 +244,13 @@ export class Inbox implements AsyncIterableIterator<string | Buffer> {
       this.queue = null; // an idle connection keeps no queue
       if ((this.bits & BACKLOGGED) !== 0) {
         this.bits &= ~BACKLOGGED;
-        this.owner.setBacklogged(false);
+        this.setBacklogged(false);
       }
     }
   }
 
   private convert(want: Want, data: Buffer, isBinary: boolean): unknown {
-    const binaryMode = this.owner.options.frameType === FrameType.BINARY;
+    const binaryMode = this.options.frameType === FrameType.BINARY;
     switch (want) {
       case WANT_ANY:
         return isBinary || binaryMode ? data : data.toString();

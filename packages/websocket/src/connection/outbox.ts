@@ -4,8 +4,8 @@ import { CloseCode } from './close-codes';
 import type { WebSocketConnectionError } from './errors';
 import { FrameType } from './frame-type';
 import { FANOUT_CORK_BYTES } from './fanout-cork';
+import { Inbox } from './inbox';
 import { BINARY_FRAME, TEXT_FRAME, writeFrameDirect, writePreframed } from './frame-writer';
-import type { ResolvedWebSocketOptions } from './options';
 import type { OwnedRawSocket } from './raw-socket';
 import type { WebSocketRouteCounters } from '../metrics/route-counters';
 
@@ -38,11 +38,11 @@ export function describe(value: unknown): string {
  * (`maxBufferedBytes` → close 1013). It holds the transport: the TCP/TLS socket from the upgrade request and, once
  * accepted, the `ws` socket on top of it.
  *
- * `Connection` extends it rather than holding one: the sending half's fields live in the connection's own object,
- * which keeps an idle connection one object (40 bytes) lighter. What it needs from the connection is declared
- * abstract below.
+ * `Connection` extends it rather than holding one, and it extends the receiving half (`Inbox`): both halves' fields
+ * live in the connection's own object, which keeps an idle connection two objects lighter. What it needs from the
+ * connection is declared abstract below (and, for `options`, in `Inbox`).
  */
-export abstract class Outbox {
+export abstract class Outbox extends Inbox {
   /** The `ws` socket, from `accept()` on. */
   raw: OwnedRawSocket | null = null;
   /** Sends parked until the socket drains; allocated only for a connection that has to wait. */
@@ -51,10 +51,10 @@ export abstract class Outbox {
   constructor(
     /** The socket of the upgrade request. */
     readonly socket: Duplex,
-  ) {}
+  ) {
+    super();
+  }
 
-  /** The route's limits: `frameType`, `sendHighWaterBytes`, `maxBufferedBytes`. */
-  abstract readonly options: ResolvedWebSocketOptions;
   /** The route's counters: every message sent adds one. */
   abstract readonly counters: WebSocketRouteCounters;
   /** True while the state machine is CONNECTED. */

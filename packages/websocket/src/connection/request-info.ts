@@ -45,6 +45,37 @@ export function headersFromText(headerText: string): Record<string, string> {
 }
 
 /**
+ * A dotted-quad IPv4 address as one 32-bit integer, which V8 keeps inside the field (the address as a string is
+ * 32 bytes more per idle connection); anything else (IPv6, a name a trusted proxy forwarded, '') stays as it is.
+ * Only the canonical form is packed (no leading zeros), so `hostText(compactHost(host)) === host` always.
+ */
+export function compactHost(host: string): string | number {
+  let value = 0;
+  let part = -1; // the current part's value, -1 before its first digit
+  let dots = 0;
+  for (let i = 0; i < host.length; i += 1) {
+    const c = host.charCodeAt(i);
+    if (c === 46 /* . */) {
+      if (part < 0 || dots === 3) return host;
+      value = value * 256 + part;
+      part = -1;
+      dots += 1;
+    } else if (c >= 48 && c <= 57 && part !== 0) {
+      part = part < 0 ? c - 48 : part * 10 + c - 48;
+      if (part > 255) return host;
+    } else {
+      return host; // not a digit, or a digit after a leading zero
+    }
+  }
+  return dots === 3 && part >= 0 ? (value * 256 + part) | 0 : host;
+}
+
+/** The text of a host kept by `compactHost`. */
+export function hostText(host: string | number): string {
+  return typeof host === 'string' ? host : `${host >>> 24}.${(host >>> 16) & 255}.${(host >>> 8) & 255}.${host & 255}`;
+}
+
+/**
  * Hands back the previous string when the next one is equal, so that equal strings from successive connections
  * (the peer address behind a proxy or load balancer, the path of a busy route) are kept once rather than once per
  * idle connection. The string each connection brought becomes garbage at once.

@@ -21,7 +21,7 @@ export let connectionOf: (ws: WebSocket) => Connection;
 /**
  * One WebSocket connection as a handler sees it: accept or refuse the handshake, send, receive, iterate.
  * Created by `WebSocketHub.handle()`; handlers receive it through dependency injection. A thin face: the state
- * machine lives in the connection, reads in its inbox, writes in its sending half (`Outbox`).
+ * machine, the inbound queue (`Inbox`) and the sending half (`Outbox`) all live in the connection.
  * @example
  * await ws.accept();
  * for await (const message of ws) await ws.send(`Echo: ${message}`);
@@ -110,12 +110,12 @@ export class WebSocket {
 
   /** The close code once closed (ours if we closed first, the peer's otherwise, 1006 if dropped), else null. */
   get closeCode(): number | null {
-    return this.#c.closeCode;
+    return this.#c.ending?.code ?? null;
   }
 
   /** The close reason once closed, else null. */
   get closeReason(): string | null {
-    return this.#c.closeReason;
+    return this.#c.ending?.reason ?? null;
   }
 
   /** Bytes queued for sending but not yet handed to the kernel. */
@@ -168,26 +168,26 @@ export class WebSocket {
 
   /** Next message: `string` for text frames (`Buffer` when frameType is BINARY), `Buffer` for binary frames. */
   receive(): Promise<string | Buffer> {
-    return this.#c.inbox.take(WANT_ANY) as Promise<string | Buffer>;
+    return this.#c.take(WANT_ANY) as Promise<string | Buffer>;
   }
 
   /** Next message, which must be a text frame; a binary frame is consumed and raises a TypeError. */
   receiveText(): Promise<string> {
-    return this.#c.inbox.take(WANT_TEXT) as Promise<string>;
+    return this.#c.take(WANT_TEXT) as Promise<string>;
   }
 
   /** Next message as bytes; a text frame raises a TypeError unless frameType is BINARY. */
   receiveBytes(): Promise<Buffer> {
-    return this.#c.inbox.take(WANT_BYTES) as Promise<Buffer>;
+    return this.#c.take(WANT_BYTES) as Promise<Buffer>;
   }
 
   /** Next message parsed as JSON (text or binary frame); malformed JSON raises a WebSocketError naming the problem. */
   receiveJson<T = unknown>(): Promise<T> {
-    return this.#c.inbox.takeJson<T>();
+    return this.#c.takeJson<T>();
   }
 
   /** Messages in arrival order; the loop ends quietly when the connection closes (or was never accepted). */
   [Symbol.asyncIterator](): AsyncIterableIterator<string | Buffer> {
-    return this.#c.inbox;
+    return this.#c;
   }
 }

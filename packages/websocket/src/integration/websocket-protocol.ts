@@ -92,7 +92,9 @@ function attach(app: App): ProtocolRuntime {
  * With it off, the connection reads its peer from the socket handle (cheaper to keep than `socket.remoteAddress`).
  */
 function originOf(app: App, req: IncomingMessage): WebSocketOrigin {
-  const requestId = app.requestLog.idOf(req);
+  // A generated id is kept as its counter (a small integer in the connection's field, not a string per connection).
+  const seq = app.requestLog.seqOf(req);
+  const requestId = seq === 0 ? app.requestLog.idFor(req, 0) : seq;
   if (app.proxyTrust.enabled) return { ...app.proxyTrust.resolve(req), requestId };
   const scheme = (req.socket as { encrypted?: boolean }).encrypted === true ? 'https' : 'http';
   return { scheme, host: req.headers.host ?? '', requestId };

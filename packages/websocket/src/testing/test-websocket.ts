@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { WebSocket as WsClient, type RawData } from 'ws';
-import { disconnectedError } from '../connection/errors';
+import { disconnectedError, type WebSocketConnectionError } from '../connection/errors';
 import { Inbox, WANT_ANY, WANT_BYTES, WANT_TEXT } from '../connection/inbox';
 import { resolveWebSocketOptions } from '../connection/options';
 
@@ -37,6 +37,25 @@ export class WebSocketHandshakeError extends Error {
 // The client never limits what it is sent; tests want to see exactly what the server does.
 const CLIENT_OPTIONS = resolveWebSocketOptions({}, { maxMessageBytes: Number.MAX_SAFE_INTEGER });
 
+/** The test client's inbound queue: the reading half a server-side connection has, on the client's socket. */
+class ClientInbox extends Inbox {
+  readonly options = CLIENT_OPTIONS;
+
+  constructor(private readonly client: TestWebSocket) {
+    super();
+  }
+
+  readError(): WebSocketConnectionError | null {
+    const code = this.client.closeCode;
+    return code === null ? null : disconnectedError(code, this.client.closeReason ?? '');
+  }
+
+  setBacklogged(paused: boolean): void {
+    if (paused) this.client.raw.pause();
+    else this.client.raw.resume();
+  }
+}
+
 /**
  * A WebSocket client for tests: every message is queued from the moment the connection opens, and is read with
  * the same `receive*()` calls a handler uses (text → string, binary → Buffer).
@@ -47,11 +66,7 @@ export class TestWebSocket {
   #closeCode: number | null = null;
   #closeReason: string | null = null;
   /** The same inbound queue a server-side connection reads from. */
-  readonly #inbox = new Inbox({
-    options: CLIENT_OPTIONS,
-    readError: () => (this.#closeCode === null ? null : disconnectedError(this.#closeCode, this.#closeReason ?? '')),
-    setBacklogged: (paused) => (paused ? this.raw.pause() : this.raw.resume()),
-  });
+  readonly #inbox = new ClientInbox(this);
 
   /** @internal Use `connectTestWebSocket()`. */
   constructor(readonly raw: WsClient) {
