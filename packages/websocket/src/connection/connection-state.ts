@@ -8,7 +8,8 @@ import { WebSocketState } from './frame-type';
  *   CONNECTING ──close() before accept / refusal / client gone──────────────────────────────────────▶ CLOSED
  *   any state  ──transport closed──▶ +SOCKET_GONE        any state ──handler settled──▶ +HANDLER_DONE
  *   SOCKET_GONE and HANDLER_DONE both set ──▶ the connection has ended (its owner is told exactly once)
- * PEER_SEEN is the heartbeat's note: set by a message or a pong, cleared by a ping.
+ * PEER_SEEN is the heartbeat's note: set by a message or a pong, cleared by a ping. Bits 8 and up belong to the
+ * connection's inbox (inbox.ts), which shares the word.
  */
 export const CONNECTING = 0;
 export const OPEN = 1;

@@ -4,11 +4,12 @@ import { closeCodeOfWsError, peerAddress } from '../internals/ws-internals';
 import { assertCloseArguments, closeCodeToHttpStatus, CloseCode } from './close-codes';
 import { monotonicMs } from './clock';
 import { ConnectionEnd } from './connection-end';
+import type { ConnectionRoute } from './connection-route';
 import * as S from './connection-state';
 import { disconnectedError, notActiveError, WebSocketConnectionError, WebSocketError } from './errors';
 import { applyHandlerOutcome } from './handler-outcome';
 import { writeHandshakeRejection } from './handshake';
-import type { WebSocketHandlerHooks, WebSocketLog, WebSocketOrigin } from './hooks';
+import type { WebSocketLog, WebSocketOrigin } from './hooks';
 import type { ResolvedWebSocketOptions } from './options';
 import { failed, Outbox, RESOLVED } from './outbox';
 import { PendingHandshake } from './pending-handshake';
@@ -16,7 +17,7 @@ import { requestIdOf } from '@serv/core';
 import { compactHost, hostText, keptHeaderText, RepeatedString } from './request-info';
 import { listenToRawSocket, type OwnedRawSocket, type RawSocketOwner, type RawSocketServer } from './raw-socket';
 import { WebSocket } from './websocket';
-import { UNCOUNTED, type WebSocketRouteCounters } from '../metrics/route-counters';
+import type { WebSocketRouteCounters } from '../metrics/route-counters';
 
 /** What a connection needs from the hub that owns it (one object per hub, not per connection). */
 export interface ConnectionOwner extends WebSocketLog {
@@ -40,8 +41,6 @@ const [hosts, paths, requestHosts, headerTexts] = [new RepeatedString(), new Rep
 export class Connection extends Outbox implements RawSocketOwner {
   /** The public face handed to the handler. */
   readonly ws: WebSocket;
-  /** The state word: see connection-state.ts. */
-  word = S.CONNECTING | S.PEER_SEEN;
   /** Close code and reason, and what the handler threw: null while open and running. */
   ending: ConnectionEnd | null = null;
   /** Handshake headers as "name\nvalue\n…" (see keptHeaderText), parsed on first use. */
@@ -57,7 +56,6 @@ export class Connection extends Outbox implements RawSocketOwner {
   readonly requestHost: string;
   /** Set by the integration layer: its per-connection object (its `ConnectionContext`), for the `onEnd` hook. */
   scope: unknown = undefined;
-  counters: WebSocketRouteCounters = UNCOUNTED; // the route's metrics counters, set by the hub
   /** `monotonicMs()` when the upgrade request arrived. */
   readonly startedAt = monotonicMs();
   private pending: PendingHandshake | null;
@@ -69,22 +67,20 @@ export class Connection extends Outbox implements RawSocketOwner {
   partialSince = 0;
 
   constructor(
-    private readonly owner: ConnectionOwner,
+    /** What this connection shares with the others of its route: the hub, limits, counters and hooks. */
+    readonly route: ConnectionRoute,
     req: IncomingMessage,
     socket: Duplex,
     head: Buffer,
     path: string,
     /** The raw query string without `?`. */
     readonly queryString: string,
-    /** The route's resolved limits. */
-    readonly options: ResolvedWebSocketOptions,
     /** Route parameters, set by the routing layer. */
     public params: Record<string, unknown>,
-    /** The hooks passed to `WebSocketHub.handle()`. */
-    public hooks: WebSocketHandlerHooks | undefined,
     origin?: WebSocketOrigin,
   ) {
     super(socket);
+    this.word = S.CONNECTING | S.PEER_SEEN; // the state word (connection-state.ts), declared by Inbox
     this.headers = headerTexts.share(keptHeaderText(req.rawHeaders));
     this.path = paths.share(path);
     const client = origin?.client ?? peerAddress(socket); // the app's resolved client, else the handle's peer
@@ -96,6 +92,16 @@ export class Connection extends Outbox implements RawSocketOwner {
     this.requestHost = requestHosts.share(origin === undefined ? (req.headers.host ?? '') : origin.host);
     this.ws = new WebSocket(this);
     this.pending = new PendingHandshake(socket, req, head, () => this.transportGone());
+  }
+
+  /** The route's resolved limits. */
+  get options(): ResolvedWebSocketOptions {
+    return this.route.options;
+  }
+
+  /** The route's metrics counters. */
+  get counters(): WebSocketRouteCounters {
+    return this.route.counters;
   }
 
   /** The client's address. */
@@ -149,14 +155,14 @@ export class Connection extends Outbox implements RawSocketOwner {
         ),
       );
     }
-    const server = this.owner.serverFor(this.options.maxMessageBytes);
+    const server = this.route.owner.serverFor(this.options.maxMessageBytes);
     pending.upgrade(server, subprotocol ?? null, this.requestId, (raw) => this.attach(raw));
     if (this.raw === null) {
       // ws destroyed the socket instead of upgrading it: the client was already gone.
       this.markClosed(CloseCode.ABNORMAL, 'Client went away before the handshake completed');
       return failed(this.closedError());
     }
-    this.owner.opened(this);
+    this.route.owner.opened(this);
     return RESOLVED;
   }
 
@@ -178,7 +184,7 @@ export class Connection extends Outbox implements RawSocketOwner {
     if ((this.word & S.STATE_MASK) !== S.CONNECTING) return;
     this.markClosed(code, reason);
     const text = body === '' ? (STATUS_CODES[status] ?? '') : body;
-    this.owner.debug(`WebSocket ${this.path} refused with HTTP ${status}: ${text} (close ${code})`);
+    this.route.owner.debug(`WebSocket ${this.path} refused with HTTP ${status}: ${text} (close ${code})`);
     writeHandshakeRejection(this.socket, status, text);
   }
 
@@ -201,7 +207,7 @@ export class Connection extends Outbox implements RawSocketOwner {
   handlerSettled(threw: boolean, error: unknown): void {
     if ((this.word & S.HANDLER_DONE) !== 0) return;
     if (threw) (this.ending ??= new ConnectionEnd()).error = error;
-    applyHandlerOutcome(this, this.owner, threw, error);
+    applyHandlerOutcome(this, this.route.owner, threw, error);
     this.settle(S.HANDLER_DONE);
   }
 
@@ -209,7 +215,7 @@ export class Connection extends Outbox implements RawSocketOwner {
   settle(fact: number): void {
     if ((this.word & fact) !== 0) return;
     this.word |= fact;
-    this.owner.settled(this, fact);
+    this.route.owner.settled(this, fact);
   }
 
   /** A message from ws: heartbeat bookkeeping, rate limit, then the inbox. */

@@ -4,6 +4,7 @@ import { WebSocketServer } from 'ws';
 import { wsInternalsStatus } from '../internals/ws-internals';
 import { CloseCode } from './close-codes';
 import { monotonicMs } from './clock';
+import { ConnectionRoutes } from './connection-route';
 import { Connection, type ConnectionOwner } from './connection';
 import { HANDLER_DONE, SOCKET_GONE } from './connection-state';
 import { checkUpgradeRequest, isOriginAllowed, writeHandshakeRejection } from './handshake';
@@ -90,8 +91,8 @@ export class WebSocketHub {
   readonly #debug: boolean;
   readonly #defaultHeartbeat: [intervalMs: number, timeoutMs: number];
   readonly #perIp: PerIpLimit;
-  /** What the hub's connections call back: one object per hub, so the hub's own surface stays public-only. */
-  readonly #owner: ConnectionOwner;
+  /** What a route's connections share, the hub's callbacks (its `ConnectionOwner`) among them. */
+  readonly #routes: ConnectionRoutes;
   #closing: Promise<void> | null = null;
   #shutdown: Shutdown | null = null;
 
@@ -104,7 +105,8 @@ export class WebSocketHub {
     this.#perIp = new PerIpLimit(options.maxConnectionsPerIp ?? 0);
     const internals = wsInternalsStatus();
     if (!internals.usingInternals) this.#debugLine(`WebSocket frames go through ws's public API only: ${internals.reason}`);
-    this.#owner = {
+    // What the hub's connections call back: one object per hub, so the hub's own surface stays public-only.
+    const owner: ConnectionOwner = {
       serverFor: (maxPayloadBytes) => this.#serverFor(maxPayloadBytes),
       opened: (conn) => this.#opened(conn),
       settled: (conn, fact) => {
@@ -115,6 +117,7 @@ export class WebSocketHub {
       debug: (message) => this.#debugLine(message),
       error: (message, error) => this.#log.error(message, error),
     };
+    this.#routes = new ConnectionRoutes(owner);
   }
 
   /** Connections whose socket is open or whose handler is still running. */
@@ -154,8 +157,8 @@ export class WebSocketHub {
       writeHandshakeRejection(socket, 503, `Too many connections from your address (max_connections_per_ip is ${this.#perIp.max})`);
       return;
     }
-    const conn = new Connection(this.#owner, req, socket, head, path, queryString, route.options, route.params, hooks, route.origin);
-    conn.counters = route.counters ?? UNCOUNTED;
+    const shared = this.#routes.get(route.options, route.counters ?? UNCOUNTED, hooks);
+    const conn = new Connection(shared, req, socket, head, path, queryString, route.params, route.origin);
     this.#connections.add(conn);
     this.#perIp.add(address, conn);
     let result: Promise<void> | void;
@@ -234,7 +237,7 @@ export class WebSocketHub {
   /** The socket closed, the handler maybe still running: the `onClose` hook (rooms drop the connection here). */
   #socketGone(conn: Connection): void {
     if (conn.wasOpen) conn.counters.closed(conn.ending?.code ?? CloseCode.ABNORMAL);
-    const onClose = conn.hooks?.onClose;
+    const onClose = conn.route.hooks?.onClose;
     if (onClose === undefined) return;
     try {
       onClose(conn.ws);
@@ -252,8 +255,7 @@ export class WebSocketHub {
     if (conn.wasOpen) {
       this.#debugLine(`WebSocket ${conn.path} closed ${code}${reason === '' ? '' : ` ${reason}`} after ${durationMs} ms`);
     }
-    const hooks = conn.hooks;
-    conn.hooks = undefined;
+    const hooks = conn.route.hooks;
     if (hooks?.onEnd !== undefined) {
       const error = conn.ending?.error;
       const info: WebSocketEndInfo =

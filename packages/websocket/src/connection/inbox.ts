@@ -69,10 +69,14 @@ function deliverBatch(): void {
  */
 const MAX_BATCH_BYTES = 128 * 1024;
 
-/** `bits`: the parked read's `Want` in the low two bits, then whether the held message is binary, then backlogged. */
-const WANT_MASK = 3;
-const HELD_BINARY = 4;
-const BACKLOGGED = 8;
+/**
+ * The inbox's bits of the connection's state word (connection-state.ts keeps the low eight): the parked read's `Want`
+ * in two bits, whether the held message is binary, and whether the socket is paused.
+ */
+const WANT_SHIFT = 8;
+const WANT_BITS = 3 << WANT_SHIFT;
+const HELD_BINARY = 1 << 10;
+const BACKLOGGED = 1 << 11;
 
 const DONE: IteratorReturnResult<undefined> = Object.freeze({ value: undefined, done: true });
 const DONE_PROMISE: Promise<IteratorReturnResult<undefined>> = Promise.resolve(DONE);
@@ -97,8 +101,11 @@ export abstract class Inbox implements AsyncIterableIterator<string | Buffer> {
   private resolve: ((value: never) => void) | null = null;
   /** The message kept for the parked reader until the next wake-up turn (`HELD_BINARY` says which kind). */
   private held: Buffer | null = null;
-  /** Small state packed in one field (an idle connection carries every field): WANT_MASK | HELD_BINARY | BACKLOGGED. */
-  private bits = 0;
+  /**
+   * The connection's state word (connection-state.ts), which the inbox shares for its own few bits (WANT_BITS,
+   * HELD_BINARY, BACKLOGGED): an idle connection carries every field, so small state is packed into one.
+   */
+  word = 0;
 
   /** The route's limits: `frameType` decides how text frames are handed over, `maxMessageBytes` bounds the queue. */
   abstract readonly options: ResolvedWebSocketOptions;
@@ -109,7 +116,7 @@ export abstract class Inbox implements AsyncIterableIterator<string | Buffer> {
 
   /** True while the socket is paused because the handler is not keeping up. */
   get backlogged(): boolean {
-    return (this.bits & BACKLOGGED) !== 0;
+    return (this.word & BACKLOGGED) !== 0;
   }
 
   /** The `for await` protocol: the inbox is its own iterator (no object per loop); `break` leaves the connection open. */
@@ -151,7 +158,7 @@ export abstract class Inbox implements AsyncIterableIterator<string | Buffer> {
     const data = this.held;
     if (data === null) return; // already delivered early
     this.held = null;
-    this.handOver(data, (this.bits & HELD_BINARY) !== 0);
+    this.handOver(data, (this.word & HELD_BINARY) !== 0);
   }
 
   /**
@@ -172,7 +179,7 @@ export abstract class Inbox implements AsyncIterableIterator<string | Buffer> {
       }
       batchBytes += data.length;
       this.held = data;
-      this.bits = isBinary ? this.bits | HELD_BINARY : this.bits & ~HELD_BINARY;
+      this.word = isBinary ? this.word | HELD_BINARY : this.word & ~HELD_BINARY;
       wakeList.push(this);
       if (!wakeScheduled) {
         wakeScheduled = true;
@@ -185,10 +192,10 @@ export abstract class Inbox implements AsyncIterableIterator<string | Buffer> {
     const bytes = (queue[1] as number) + data.length;
     queue[1] = bytes;
     if (
-      (this.bits & BACKLOGGED) === 0 &&
+      (this.word & BACKLOGGED) === 0 &&
       (bytes > this.options.maxMessageBytes || queue.length - (queue[0] as number) > 2 * MAX_QUEUED_MESSAGES)
     ) {
-      this.bits |= BACKLOGGED;
+      this.word |= BACKLOGGED;
       this.setBacklogged(true);
     }
   }
@@ -199,7 +206,7 @@ export abstract class Inbox implements AsyncIterableIterator<string | Buffer> {
     // A held message is still delivered on its wake-up turn; the read after it sees the end.
     if (resolve === null || this.held !== null) return;
     this.resolve = null;
-    if ((this.bits & WANT_MASK) === WANT_STEP) resolve(DONE as never);
+    if (((this.word & WANT_BITS) >> WANT_SHIFT) === WANT_STEP) resolve(DONE as never);
     else rejectThrough(resolve, this.readError());
   }
 
@@ -220,7 +227,7 @@ export abstract class Inbox implements AsyncIterableIterator<string | Buffer> {
     }
     const error = this.readError();
     if (error !== null) return want === WANT_STEP ? DONE_PROMISE : Promise.reject(error);
-    this.bits = (this.bits & ~WANT_MASK) | want;
+    this.word = (this.word & ~WANT_BITS) | (want << WANT_SHIFT);
     parking = this;
     return new Promise(park);
   }
@@ -230,7 +237,7 @@ export abstract class Inbox implements AsyncIterableIterator<string | Buffer> {
     const resolve = this.resolve as (value: never) => void;
     this.resolve = null;
     try {
-      resolve(this.convert((this.bits & WANT_MASK) as Want, data, isBinary) as never);
+      resolve(this.convert(((this.word & WANT_BITS) >> WANT_SHIFT) as Want, data, isBinary) as never);
     } catch (err) {
       rejectThrough(resolve, err);
     }
@@ -242,8 +249,8 @@ export abstract class Inbox implements AsyncIterableIterator<string | Buffer> {
     queue[1] = (queue[1] as number) - bytes;
     if (head + 2 === queue.length) {
       this.queue = null; // an idle connection keeps no queue
-      if ((this.bits & BACKLOGGED) !== 0) {
-        this.bits &= ~BACKLOGGED;
+      if ((this.word & BACKLOGGED) !== 0) {
+        this.word &= ~BACKLOGGED;
         this.setBacklogged(false);
       }
     }
