@@ -71,7 +71,8 @@ function writeResults(run, markdown) {
   fs.writeFileSync(`${stem}.md`, `${markdown.trim()}\n`);
   const existing = fs.existsSync(DOCS_FILE) ? fs.readFileSync(DOCS_FILE, 'utf8') : '# Benchmarks\n';
   const at = existing.indexOf(`\n${LATEST_HEADING}\n`);
-  const head = at === -1 ? existing.replace(/\n*$/, '\n') : existing.slice(0, at + 1);
+  // Trailing blank lines are dropped, so repeated runs do not pile them up before the heading.
+  const head = (at === -1 ? existing : existing.slice(0, at + 1)).replace(/\n*$/, '\n');
   // One level down, so the run's own "## Run …" heading and its sections nest under "Latest run".
   const body = markdown.trim().replace(/^(#+) /gm, '#$1 ');
   const source = `From \`scripts/bench/results/${path.basename(stem)}.md\` (every run is kept there).`;
