@@ -1,5 +1,6 @@
 import { STATUS_CODES, type IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
+import { requestIdOf } from '@serv/core';
 import { closeCodeOfWsError, peerAddress } from '../internals/ws-internals';
 import { assertCloseArguments, closeCodeToHttpStatus, CloseCode } from './close-codes';
 import { monotonicMs } from './clock';
@@ -13,7 +14,6 @@ import type { WebSocketLog, WebSocketOrigin } from './hooks';
 import type { ResolvedWebSocketOptions } from './options';
 import { failed, Outbox, RESOLVED } from './outbox';
 import { PendingHandshake } from './pending-handshake';
-import { requestIdOf } from '@serv/core';
 import { compactHost, hostText, keptHeaderText, RepeatedString } from './request-info';
 import { listenToRawSocket, type OwnedRawSocket, type RawSocketOwner, type RawSocketServer } from './raw-socket';
 import { WebSocket } from './websocket';
